@@ -101,3 +101,59 @@ def test_merging_twin_triggers_keeps_the_recipient_options(nlp):
     [merged] = EventExtractor._merge_in_sentence([richer, poorer])
     assert merged.target.token.i == positions.i
     assert [o.token.i for o in merged.target_options] == [positions.i]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("The ILO reiterated its demand that Israel ease restrictions on Palestinian workers.", "ease"),
+    ("The rebels insisted that the government release every prisoner.", "release"),
+])
+def test_mandative_subjunctive_is_requested(nlp, text, word):
+    assert classify(token(nlp, text, word)).value == "requested"
+
+
+def test_told_with_a_clause_is_speech_not_a_request(nlp):
+    assert classify(token(nlp, "The army lifted the blockade, officials told AFP.", "lifted")).value == "asserted"
+
+
+def test_condition_subject_is_the_recipient_of_a_threat(nlp):
+    verb = token(nlp, "The Druze threatened to hold a general strike unless Israel rescinded the annexation.",
+                 "threatened")
+    _, options = verb_arguments(verb)
+    assert "Israel" in [o.token.text for o in options]
+
+
+def test_purpose_clause_names_whom_a_protest_is_aimed_at(nlp):
+    verb = token(nlp, "Up to 1,000 Turks began a hunger strike on Monday to protest against Sweden's decision.",
+                 "began")
+    _, options = verb_arguments(verb)
+    assert "decision" in [o.token.text for o in options]
+
+
+def _coded(pipeline, text):
+    from dateline.records import Document
+    [result] = list(pipeline.code([Document(id="t", text=text)]))
+    return result.coded.events
+
+
+@pytest.mark.parametrize("text, trigger, expected", [
+    ("The government on Thursday accepted demands from the rebels.", "accepted", "CONCEDE"),
+    ("Turkish police prevented the demonstration staged by students.", "prevented", "COERCE"),
+    ("Red Cross officials suspended aid deliveries in Baghdad.", "suspended", "SANCTION"),
+    ("A newspaper has violated a ban imposed by the army.", "violated", "REJECT"),
+])
+def test_a_verb_answering_an_event_noun_is_one_event(pipeline, text, trigger, expected):
+    events = _coded(pipeline, text)
+    best = max(events, key=lambda e: e.confidence)
+    assert (best.trigger.text, best.type) == (trigger, expected)
+
+
+def test_a_verb_of_planning_is_the_modality_of_its_act(pipeline):
+    events = _coded(pipeline, "Greece plans to impose restrictions on its labour market.")
+    assert "plans" not in [e.trigger.text for e in events]
+    best = max(events, key=lambda e: e.confidence)
+    assert best.type == "THREATEN" and best.trigger.text == "impose"
+
+
+def test_the_main_clause_event_outranks_a_participle_beside_it(pipeline):
+    events = _coded(pipeline, "Thousands of Iraqi Kurds demonstrated in Kirkuk on Sunday calling for independence.")
+    assert max(events, key=lambda e: e.confidence).type == "PROTEST"

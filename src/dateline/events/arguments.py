@@ -26,6 +26,7 @@ class ArgumentCues:
     number_words: dict[str, int]
     reversal_verbs: frozenset[str]
     reversals: dict[str, tuple[str, str | None, str]]
+    responses: dict[str, dict[str, tuple[str, str | None, str]]]
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +37,8 @@ def argument_cues() -> ArgumentCues:
         frozenset(data["object_control"]),
         {kind: frozenset(words) for kind, words in data["casualties"].items()},
         {str(word): int(value) for word, value in data["number_words"].items()},
-        frozenset(data["reversal_verbs"]), {key: tuple(value) for key, value in data["reversals"].items()})
+        frozenset(data["reversal_verbs"]), {key: tuple(value) for key, value in data["reversals"].items()},
+        {verb: {key: tuple(value) for key, value in table.items()} for verb, table in data["responses"].items()})
 
 
 @dataclass
@@ -129,12 +131,28 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
     return None
 
 
-def reversal_verb_of(noun: Token, cues: ArgumentCues | None = None) -> Token | None:
-    """The verb that stops, cuts or lifts what this event noun names ("reduced aid", "lifted the ban")."""
-    cues = cues or argument_cues()
-    if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB" and noun.head.lemma_.lower() in cues.reversal_verbs:
+def governing_verb(noun: Token) -> Token | None:
+    """The verb this event noun is the object of, directly or as the first part of a compound
+    ("suspended aid deliveries": 'aid' names what was suspended)."""
+    if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
         return noun.head
     return None
+
+
+def reversal_of(noun: Token, noun_type: str, cues: ArgumentCues | None = None) -> tuple[Token, tuple] | None:
+    """(verb, (type, mode, CAMEO)) when a verb answers, stops, cuts or lifts what this event noun
+    names ("accepted demands", "reduced aid", "lifted the ban"), else None."""
+    cues = cues or argument_cues()
+    verb = governing_verb(noun)
+    if verb is None:
+        return None
+    lemma = verb.lemma_.lower()
+    coded = cues.responses.get(lemma, {}).get(noun_type)
+    if coded is None and lemma in cues.reversal_verbs:
+        coded = cues.reversals.get(noun_type)
+    return (verb, coded) if coded is not None else None
 
 
 def light_verb_of(noun: Token, cues: ArgumentCues | None = None) -> Token | None:
@@ -197,8 +215,30 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
                 options.extend(_prep_targets(inner_obj, cues, exclude))
                 if inner_obj.i not in exclude:
                     options.append(Argument(inner_obj, f"object of '{clause.text}'"))
-    # the place an act happens in stands for its government when nothing else does ("arrived in Amman")
-    for head in (verb, obj):
+    # a condition or purpose hangs off the verb or off the act it threatens ("threatened to
+    # strike unless ...")
+    complements = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+    for clause in (c for head in (verb, *complements) for c in head.children):
+        if clause.dep_ != "advcl" or clause.pos_ not in ("VERB", "AUX"):
+            continue
+        mark = _child(clause, "mark")
+        if mark is not None and mark.lower_ in CONDITION_MARKS:
+            # "threatened to strike unless Israel rescinded ...": who must act to avert it
+            inner = _child(clause, "nsubj", "nsubjpass")
+            if inner is not None and inner.i not in exclude:
+                options.append(Argument(inner, f"subject of the '{mark.lower_}' clause"))
+        elif _child(clause, "aux") is not None and _child(clause, "aux").lower_ == "to" or clause.tag_ == "VBG":
+            # "began a hunger strike to protest against Sweden's decision", "demonstrated ...
+            # calling for independence from Iraq": the purpose names whom the act is aimed at
+            options.extend(_prep_targets(clause, cues, exclude))
+            inner_obj = _child(clause, "dobj")
+            if inner_obj is not None and inner_obj.i not in exclude:
+                options.append(Argument(inner_obj, f"object of '{clause.text}'"))
+                options.extend(_prep_targets(inner_obj, cues, exclude))
+    # the place an act happens in stands for its government when nothing else does ("arrived in Amman",
+    # "will extend the curfew in Abidjan")
+    acts = [verb, obj, *complements] + [_child(c, "dobj") for c in complements]
+    for head in acts:
         if head is None:
             continue
         for child in head.children:
@@ -208,6 +248,9 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
                     options.append(Argument(place, f"'{child.lower_}' place"))
     return source, options
 
+
+#: Subordinators of a condition: the subject of "unless Israel rescinds" is whom a threat is aimed at.
+CONDITION_MARKS = {"if", "unless"}
 
 #: Inside a recipient that is a thing, not a party ("an immediate admission by Moscow", "the
 #: withdrawal of Serbian forces", "an Australian ultimatum"), the party hangs off these.

@@ -31,6 +31,7 @@ class Cues:
     intent: frozenset[str]
     intent_events: dict[str, tuple[str, str | None]]
     obligation: frozenset[str]
+    intent_verbs: frozenset[str]
     request_modes: dict[str, str]
 
 
@@ -42,7 +43,7 @@ def cues() -> Cues:
                 words("hypothetical_auxiliaries"), words("requested_governors"), words("negated_governors"),
                 words("negation_words"), words("reporting_governors"), words("speech_verbs"), words("vague_time"),
                 words("intent_cues"), {key: (value[0], value[1]) for key, value in data["intent_events"].items()},
-                words("obligation_cues"), dict(data["request_modes"]))
+                words("obligation_cues"), words("intent_verbs"), dict(data["request_modes"]))
 
 
 def intent_event(type_: str, mode: str | None, modality: "Modality") -> tuple[str, str | None] | None:
@@ -118,13 +119,15 @@ def classify(trigger: Token, self_type: str | None = None) -> Modality:
             elif child.dep_ == "amod" and child.lemma_.lower() in c.hypothetical:
                 note("hypothetical", child.lemma_.lower())  # "a possible attack"
         attribution = attribution or _according_to(token)
+        if _subjunctive(token):
+            note("requested", "that")
         if depth == 0:
             continue
         if lemma in c.negated and not (self_type == "REJECT" and depth == 1):
             note("negated", lemma)
         elif lemma in c.hypothetical:
             note("hypothetical", lemma)
-        elif lemma in c.requested and self_type != "REQUEST":
+        elif lemma in c.requested and self_type != "REQUEST" and not _reports(token, c):
             note("requested", lemma)
         elif lemma in c.planned:
             note("planned", lemma)
@@ -143,6 +146,22 @@ def classify(trigger: Token, self_type: str | None = None) -> Modality:
             return Modality(value, found[value], attribution,
                             f"according to {attribution.text}" if attribution is not None else None)
     return Modality("asserted", None, attribution, None)
+
+
+def _reports(token: Token, c: Cues) -> bool:
+    """A verb that can ask or say ("told") says here: it has no infinitive of what is asked."""
+    return token.lemma_.lower() in c.speech and not any(child.dep_ == "xcomp" for child in token.children)
+
+
+def _subjunctive(verb: Token) -> bool:
+    """A mandative subjunctive: "(demanded) that Israel ease restrictions", a finite clause whose
+    verb keeps its base form after a singular subject. English uses it only for what is asked."""
+    if verb.pos_ != "VERB" or verb.dep_ not in ("ccomp", "acl") or verb.tag_ not in ("VB", "VBP"):
+        return False
+    if any(child.dep_ in ("aux", "auxpass") for child in verb.children):
+        return False
+    subject = next((child for child in verb.children if child.dep_ == "nsubj"), None)
+    return subject is not None and (verb.tag_ == "VB" or subject.tag_ in ("NN", "NNP"))
 
 
 def speaker_of(trigger: Token) -> Token | None:

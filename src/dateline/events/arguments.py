@@ -124,6 +124,8 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
             token = token.head
         elif token.dep_ == "pcomp" and token.head.head.i != token.head.i:
             token = token.head.head       # "retaliated by carrying out attacks"
+        elif token.dep_ in ("acomp", "oprd") and token.head.i != token.i:
+            token = token.head            # "Norway is willing to send": the copula's subject
         elif token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return Argument(token.head, "participle head")
         else:
@@ -265,6 +267,10 @@ def inner_parties(token: Token) -> list[Argument]:
             found.append(Argument(child, f"possessor in '{token.text}'"))
         elif child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
             found.append(Argument(child, f"modifier of '{token.text}'"))
+        elif child.dep_ == "acl" and child.tag_ == "VBN":
+            agent = _passive_agent(child)       # "crimes committed by Croat forces"
+            if agent is not None:
+                found.append(Argument(agent, f"agent of '{child.text}'"))
     for word in INNER_PREPS:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == word:

@@ -55,6 +55,7 @@ class Candidate:
     model_prob: float = 0.0
     extra_evidence: list[str] = field(default_factory=list)
     depth: int = 0                     # clauses below the sentence's main event (see _clause_depth)
+    answered: Token | None = None      # the event noun a verb answers ("accepted demands"), if any
 
 
 @dataclass
@@ -157,7 +158,7 @@ class EventExtractor:
             return None
         verb, (type_, mode, cameo) = found
         return Candidate(trigger=verb, clause=verb, type=type_, mode=mode, cameo=cameo, contexts=list(match.contexts),
-                         pattern=f"'{verb.lemma_}' answers {match.type} '{noun.text}' ({match.pattern})",
+                         answered=noun, pattern=f"'{verb.lemma_}' answers {match.type} '{noun.text}' ({match.pattern})",
                          lexicon_score=_specificity(match.score + 1), model_prob=type_probs.get(type_, 0.0))
 
     def _model_only(self, sentence: SpacySpan, type_probs: dict[str, float]) -> list[Candidate]:
@@ -186,8 +187,9 @@ class EventExtractor:
                     source = Argument(antecedent.source.token, f"actor of '{antecedent.trigger.text}'")
         # an event noun as argument is not an actor ("condemned the attack"), but its own actor is
         # the recipient ("rejected an appeal from President Gbagbo", "an Australian ultimatum")
+        events = set(by_token) | {candidate.answered.i} if candidate.answered is not None else set(by_token)
         options = [inner for o in options
-                   for inner in (inner_parties(o.token) if o.token.i in by_token else [o])]
+                   for inner in (inner_parties(o.token) if o.token.i in events else [o])]
         if source is not None and source.token.i in by_token and source.token.i != trigger.i:
             source = None
         candidate.source = source

@@ -25,6 +25,16 @@ def test_main_event_scope_judges_only_predictions_of_gold_types():
     assert s.top1.value == 0.0
 
 
+def test_top1_is_also_reported_per_confidence_band():
+    gold = [doc([{"type": "ASSAULT"}], gold_scope="main_event"), doc([{"type": "PROTEST"}], gold_scope="main_event"),
+            doc([{"type": "AID"}], gold_scope="main_event")]
+    pred = [doc([{"type": "ASSAULT", "confidence": 0.9}]), doc([{"type": "AID", "confidence": 0.8}]),
+            doc([{"type": "AID", "confidence": 0.2}])]
+    bands = score(gold, pred).top1_by_confidence
+    assert (bands["0.7-1.0"].hits, bands["0.7-1.0"].total) == (1, 2)
+    assert (bands["0.0-0.3"].hits, bands["0.0-0.3"].total) == (1, 1)
+
+
 def test_compound_gold_actor_matches_any_member():
     gold = [doc([{"type": "AGREE", "source": [{"country": "HUN", "sectors": ["GOV"]},
                                                {"country": "ROU", "sectors": ["GOV"]}]}])]

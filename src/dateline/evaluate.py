@@ -67,6 +67,15 @@ class PRF:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+#: Confidence bands for the reliability rows: what a --min-confidence threshold buys.
+CONFIDENCE_BANDS = ((0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 1.0))
+
+
+def _band(confidence: float) -> str:
+    low, high = next((b for b in CONFIDENCE_BANDS if confidence < b[1]), CONFIDENCE_BANDS[-1])
+    return f"{low:.1f}-{high:.1f}"
+
+
 @dataclass
 class Scores:
     """Every figure FORMATS.md section 4 names, filled only where the gold has the field."""
@@ -75,6 +84,7 @@ class Scores:
     type: PRF = field(default_factory=PRF)
     type_by_label: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
     top1: Ratio = field(default_factory=Ratio)
+    top1_by_confidence: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
     quad: PRF = field(default_factory=PRF)
     quad_top1: Ratio = field(default_factory=Ratio)
     mode: Ratio = field(default_factory=Ratio)
@@ -122,6 +132,10 @@ class Scores:
         if self.type.tp + self.type.fn:
             out.append(("event type macro-F1", self.macro_f1, f"{sum(1 for p in self.type_by_label.values() if p.tp + p.fn)} types"))
         ratio("event type top-1", self.top1)
+        for band in CONFIDENCE_BANDS:
+            name = f"{band[0]:.1f}-{band[1]:.1f}"
+            if name in self.top1_by_confidence:
+                ratio(f"  top-1 at confidence {name}", self.top1_by_confidence[name])
         prf("quad class", self.quad)
         ratio("quad class top-1", self.quad_top1)
         ratio("mode", self.mode)
@@ -264,7 +278,11 @@ def score_events(gold_doc: dict, coded: dict, scores: Scores) -> None:
         if len(scoreable) == 1 and len(gold_events) == 1 and _gold_label(scoreable[0])[0] == kind:
             best = max(pred_events, key=lambda p: float(p.get("confidence") or 0), default=None)
             target = scores.top1 if kind == "type" else scores.quad_top1
-            target.add(best is not None and _pred_label(best, kind) == _gold_label(scoreable[0])[1])
+            hit = best is not None and _pred_label(best, kind) == _gold_label(scoreable[0])[1]
+            target.add(hit)
+            if kind == "type" and best is not None:
+                # how far a confidence threshold can be trusted: top-1 accuracy per band
+                scores.top1_by_confidence[_band(float(best.get("confidence") or 0))].add(hit)
 
     for gold, pred in align_events(gold_events, pred_events):
         if gold.get("mode"):

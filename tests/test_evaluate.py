@@ -6,7 +6,7 @@ from dateline.evaluate import align_events, haversine_km, score
 
 
 def doc(events=None, places=None, timexes=None, **extra):
-    return {"id": "d", "events": events, "places": places, "timexes": timexes, **extra}
+    return {"id": "d", "events": events, "places": places, "timexes": timexes} | extra
 
 
 def test_type_micro_counts_document_type_pairs():
@@ -26,10 +26,9 @@ def test_main_event_scope_judges_only_predictions_of_gold_types():
 
 
 def test_top1_is_also_reported_per_confidence_band():
-    gold = [doc([{"type": "ASSAULT"}], gold_scope="main_event"), doc([{"type": "PROTEST"}], gold_scope="main_event"),
-            doc([{"type": "AID"}], gold_scope="main_event")]
-    pred = [doc([{"type": "ASSAULT", "confidence": 0.9}]), doc([{"type": "AID", "confidence": 0.8}]),
-            doc([{"type": "AID", "confidence": 0.2}])]
+    gold = [doc([{"type": t}], gold_scope="main_event", id=f"d{i}") for i, t in enumerate(["ASSAULT", "PROTEST", "AID"])]
+    pred = [doc([{"type": t, "confidence": c}], id=f"d{i}")
+            for i, (t, c) in enumerate([("ASSAULT", 0.9), ("AID", 0.8), ("AID", 0.2)])]
     bands = score(gold, pred).top1_by_confidence
     assert (bands["0.7-1.0"].hits, bands["0.7-1.0"].total) == (1, 2)
     assert (bands["0.0-0.3"].hits, bands["0.0-0.3"].total) == (1, 1)

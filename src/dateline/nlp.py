@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import spacy
@@ -22,6 +23,25 @@ def paragraph_boundaries(doc: Doc) -> Doc:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
+    return doc
+
+
+#: A one-syllable stem ending in vowel + consonant ("stag", "hop"): English doubles that consonant
+#: before -ed/-ing (hop -> hopped), so an undoubled form ("staged", "hoped") comes from a stem in -e.
+_SHORT_STEM = re.compile(r"^[^aeiou]*[aeiou][^aeiouwxy]$")
+
+
+@Language.component("dateline_verb_lemmas")
+def verb_lemmas(doc: Doc) -> Doc:
+    """Give back the -e the rule lemmatizer strips from some verbs ("staged" -> "stag", "waged" ->
+    "wag", "hoped" -> "hop"): the cue lists and the verb dictionary know them as stage, wage, hope."""
+    for token in doc:
+        if token.tag_ not in ("VBD", "VBN", "VBG"):
+            continue
+        lemma, form = token.lemma_.lower(), token.lower_
+        if (_SHORT_STEM.match(lemma) and form.startswith(lemma) and len(form) > len(lemma)
+                and form[len(lemma)] != lemma[-1] and form.endswith(("ed", "ing"))):
+            token.lemma_ = token.lemma_ + "e"
     return doc
 
 
@@ -47,4 +67,6 @@ def load_nlp(model: str = MODEL) -> Language:
     nlp = spacy.load(model)
     if "dateline_paragraphs" not in nlp.pipe_names:
         nlp.add_pipe("dateline_paragraphs", before="parser")
+    if "dateline_verb_lemmas" not in nlp.pipe_names:
+        nlp.add_pipe("dateline_verb_lemmas", after="lemmatizer")
     return nlp

@@ -157,3 +157,21 @@ def test_a_verb_of_planning_is_the_modality_of_its_act(pipeline):
 def test_the_main_clause_event_outranks_a_participle_beside_it(pipeline):
     events = _coded(pipeline, "Thousands of Iraqi Kurds demonstrated in Kirkuk on Sunday calling for independence.")
     assert max(events, key=lambda e: e.confidence).type == "PROTEST"
+
+
+def test_quoted_as_saying_names_the_speaker(nlp):
+    from dateline.events.modality import speaker_of
+
+    verb = token(nlp, "King Hassan was quoted today as saying he would host a meeting.", "host")
+    assert speaker_of(verb).text == "Hassan"
+
+
+def test_active_conjunct_of_a_passive_verb_shares_its_subject(nlp):
+    verb = token(nlp, "The prime minister has been indicted by the court and will resign.", "resign")
+    assert subject(verb).token.text == "minister"
+
+
+def test_taking_part_in_an_event_noun_makes_the_actor(nlp):
+    noun = token(nlp, "Serb forces were engaged in ethnic cleansing against the Albanian population.", "cleansing")
+    source, _ = noun_arguments(noun)
+    assert source.token.text == "forces"

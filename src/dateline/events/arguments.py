@@ -27,6 +27,7 @@ class ArgumentCues:
     reversal_verbs: frozenset[str]
     reversals: dict[str, tuple[str, str | None, str]]
     responses: dict[str, dict[str, tuple[str, str | None, str]]]
+    participation: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +39,8 @@ def argument_cues() -> ArgumentCues:
         {kind: frozenset(words) for kind, words in data["casualties"].items()},
         {str(word): int(value) for word, value in data["number_words"].items()},
         frozenset(data["reversal_verbs"]), {key: tuple(value) for key, value in data["reversals"].items()},
-        {verb: {key: tuple(value) for key, value in table.items()} for verb, table in data["responses"].items()})
+        {verb: {key: tuple(value) for key, value in table.items()} for verb, table in data["responses"].items()},
+        frozenset(data["participation_verbs"]))
 
 
 @dataclass
@@ -121,6 +123,11 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
         elif token.dep_ in ("conj", "advcl", "ccomp") and token.head.i != token.i:
             if token.dep_ == "ccomp":
                 return None
+            shared = _child(token.head, "nsubjpass")
+            if token.dep_ == "conj" and shared is not None and _child(token, "auxpass") is None:
+                # "the minister has been indicted ... and will resign": an active conjunct shares
+                # the passive verb's subject, not its agent
+                return Argument(shared, "subject of the coordinated verb")
             token = token.head
         elif token.dep_ == "pcomp" and token.head.head.i != token.head.i:
             token = token.head.head       # "retaliated by carrying out attacks"
@@ -310,6 +317,12 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
                 break
     options = [target] if target is not None else []
     options.extend(_prep_targets(noun, cues, {source.token.i} if source else set()))
+    if source is None and noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in cues.participation:
+        # "Serb forces were engaged in ethnic cleansing": who takes part does it
+        verb = noun.head.head
+        doer = _child(verb, "nsubj") or (_child(verb, "nsubjpass") if verb.lemma_.lower() != "involve" else None)
+        if doer is not None:
+            source = Argument(doer, f"subject of '{verb.text} {noun.head.text}'")
     if source is None and noun.dep_ in ("nsubj", "dobj", "pobj"):
         # "the attack, carried out by ...": participial agent
         for child in noun.children:

@@ -172,6 +172,12 @@ def speaker_of(trigger: Token) -> Token | None:
             for child in token.children:
                 if child.dep_ == "nsubj":
                     return child
+            # "King Hassan was quoted as saying he would ...": the subject of the verb it hangs off
+            head = token.head.head if token.dep_ == "pcomp" else token.head
+            if token.dep_ in ("advcl", "xcomp", "pcomp") and head.i != token.i:
+                for child in head.children:
+                    if child.dep_ in ("nsubj", "nsubjpass"):
+                        return child
     return None
 
 

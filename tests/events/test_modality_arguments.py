@@ -175,3 +175,9 @@ def test_taking_part_in_an_event_noun_makes_the_actor(nlp):
     noun = token(nlp, "Serb forces were engaged in ethnic cleansing against the Albanian population.", "cleansing")
     source, _ = noun_arguments(noun)
     assert source.token.text == "forces"
+
+
+def test_passive_conjunct_keeps_the_agent_as_actor(nlp):
+    verb = token(nlp, "She was arrested by the police and charged with treason.", "charged")
+    found = subject(verb)
+    assert found is None or found.token.text != "She"

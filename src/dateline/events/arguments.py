@@ -124,9 +124,10 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
             if token.dep_ == "ccomp":
                 return None
             shared = _child(token.head, "nsubjpass")
-            if token.dep_ == "conj" and shared is not None and _child(token, "auxpass") is None:
+            active = token.tag_ != "VBN" or _child(token, "aux") is not None
+            if token.dep_ == "conj" and shared is not None and active and _child(token, "auxpass") is None:
                 # "the minister has been indicted ... and will resign": an active conjunct shares
-                # the passive verb's subject, not its agent
+                # the passive verb's subject, not its agent ("was arrested and charged" stays passive)
                 return Argument(shared, "subject of the coordinated verb")
             token = token.head
         elif token.dep_ == "pcomp" and token.head.head.i != token.head.i:

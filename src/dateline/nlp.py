@@ -45,6 +45,14 @@ def verb_lemmas(doc: Doc) -> Doc:
     return doc
 
 
+def doc_text(doc: Doc) -> str:
+    """The document's text, built once: spaCy joins every token again on each `Doc.text`."""
+    text = doc.user_data.get("dateline_text")
+    if text is None:
+        text = doc.user_data["dateline_text"] = doc.text
+    return text
+
+
 def sentence_of(token: Token) -> Span:
     """The sentence holding `token`, found from the sentence starts around it.
 

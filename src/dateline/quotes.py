@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dateline.events.arguments import phrase
 from dateline.events.modality import cues
-from dateline.nlp import sentence_of
+from dateline.nlp import doc_text, sentence_of
 from dateline.records import Actor, Quote
 
 #: Curly pairs, straight double quotes, and the AQUAINT/LDC convention ``...''.
@@ -35,7 +35,7 @@ def _speech_subject(sentence: SpacySpan, outside: tuple[int, int]) -> Token | No
 
 def find_quotes(doc: Doc, resolve: Callable[[SpacySpan], list], skip: Sequence[tuple[int, int]] = ()) -> list[Quote]:
     """Quotes in reading order, each with the speaker named next to it or the last one named."""
-    text = doc.text
+    text = doc_text(doc)
     spans = []
     for match in QUOTE_PAIRS.finditer(text):
         group = next(i for i in (1, 2, 3) if match.group(i) is not None)

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from dateline.dates.anchor import Anchor
 from dateline.dates.grammar import Grammar, load_grammar
 from dateline.dates.normalise import FUTURE, PAST, anaphoric_offset, day_value, resolve
+from dateline.nlp import doc_text
 from dateline.records import Timex
 
 #: Kinds whose direction (back or ahead of the anchor) follows the tense of the sentence.
@@ -83,7 +84,7 @@ def tense_of(span: Span, grammar: Grammar | None = None, text: str | None = None
     `text` is the document's text when the caller has it: spaCy rebuilds Doc.text on each access.
     """
     grammar = grammar or load_grammar()
-    text = span.doc.text if text is None else text
+    text = doc_text(span.doc) if text is None else text
     before = text[max(0, span.start_char - 20):span.start_char]
     if grammar.future_markers.search(before):
         return FUTURE
@@ -129,7 +130,7 @@ def find_timexes(doc: Doc, anchor: Anchor | None, skip: Sequence[tuple[int, int]
     timexes: list[Timex] = []
     clocks: list[tuple[Timex, Span]] = []
     anaphors: list[tuple[Timex, int]] = []
-    text = doc.text
+    text = doc_text(doc)
     # a blank pipeline (no parser) still finds dates; bare weekdays then look back by default
     parsed = doc.has_annotation("DEP")
     for cand in _select(_candidates(text, grammar)):

@@ -12,6 +12,7 @@ from dateline.events import ontology
 from dateline.events.arguments import (Argument, argument_cues, casualties, inner_parties, light_verb_of,
                                        noun_arguments, phrase, reversal_of, verb_arguments)
 from dateline.events.modality import Modality, classify, cues, demanded, intent_event, is_vague_time, speaker_of
+from dateline.nlp import doc_text
 from dateline.records import Actor, Attribution, Event, Place, Size, Span, Timex
 
 #: Types where a compound actor with no recipient means the members act on each other
@@ -203,7 +204,7 @@ class EventExtractor:
         if doc is None:
             return []
         probs = self.classifier.predict_type([s.text for s in sentences]) if self.classifier else [{} for _ in sentences]
-        text = doc.text            # Doc.text joins every token: build it once
+        text = doc_text(doc)
         timex_tokens = [(t, _token_at(doc, t.start, t.end)) for t in context.timexes]
         place_tokens = [(p, _token_at(doc, p.start, p.end)) for p in context.places if p.start is not None]
         events: list[Event] = []

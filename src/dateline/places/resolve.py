@@ -10,6 +10,7 @@ from typing import Sequence
 
 from spacy.tokens import Doc
 
+from dateline.nlp import doc_text
 from dateline.places.gazetteer import Candidate, Gazetteer, distance_km, kind_word, normalize
 from dateline.places.recognise import Mention, Recogniser
 from dateline.records import Place
@@ -138,7 +139,7 @@ class Geoparser:
     def _qualifiers(self, doc: Doc, mentions: list[Mention]) -> dict[int, Candidate]:
         """Mention i followed by ', <mention j>' where j is a country or admin1: j qualifies i."""
         out = {}
-        text = doc.text            # Doc.text joins every token: build it once
+        text = doc_text(doc)
         for i in range(len(mentions) - 1):
             between = text[mentions[i].end : mentions[i + 1].start]
             if between.strip() != ",":

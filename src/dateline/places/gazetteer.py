@@ -6,6 +6,7 @@ import math
 import re
 import sqlite3
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,8 @@ FUZZY_CUTOFF = 88
 #: (GeoNames has Idleb as an alternate name, so it needs no fuzzy match).
 FUZZY_MIN_LEN = 6
 FUZZY_LIMIT = 5
+#: Names whose look-ups are kept (a few MB at most): a corpus repeats its places.
+LOOKUP_CACHE = 20_000
 
 _PUNCT = str.maketrans({"’": "", "'": "", "‘": "", "ʻ": "", "ʼ": "", "`": "", ".": "", "-": " ", "‐": " ", "–": " ", ",": " "})
 
@@ -85,6 +88,8 @@ class Gazetteer:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
+        # a name is looked up many times per document and across a corpus; entries are frozen
+        self._lookups: OrderedDict[tuple[str, str | None], tuple[Candidate, ...]] = OrderedDict()
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Gazetteer":
@@ -101,9 +106,16 @@ class Gazetteer:
         key = normalize(name)
         if not key:
             return []
+        cached = self._lookups.get((key, country))
+        if cached is not None:
+            self._lookups.move_to_end((key, country))
+            return list(cached)
         found = self._exact(key, country)
         if not found and len(key) >= FUZZY_MIN_LEN:
             found = self._fuzzy(key, country)
+        self._lookups[(key, country)] = tuple(found)
+        if len(self._lookups) > LOOKUP_CACHE:
+            self._lookups.popitem(last=False)
         return found
 
     def place(self, place_id: int) -> Candidate | None:

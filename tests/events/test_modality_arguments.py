@@ -181,3 +181,26 @@ def test_passive_conjunct_keeps_the_agent_as_actor(nlp):
     verb = token(nlp, "She was arrested by the police and charged with treason.", "charged")
     found = subject(verb)
     assert found is None or found.token.text != "She"
+
+
+@pytest.mark.parametrize("text", [
+    "Japan on Monday condemned the missile launch.",
+    "The ministry said on Tuesday it had protested.",
+])
+def test_a_day_is_never_a_recipient(nlp, text):
+    doc = nlp(text)
+    verb = next(t for t in doc if t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp") and t.lemma_ != "say")
+    _, options = verb_arguments(verb)
+    assert all(o.token.ent_type_ not in ("DATE", "TIME") for o in options)
+
+
+def test_an_event_nouns_of_object_is_a_recipient_option(nlp):
+    noun = token(nlp, "Canada announced a freeze of trade talks with Peru.", "freeze")
+    _, options = noun_arguments(noun)
+    assert "Peru" in [o.token.text for o in options]
+
+
+def test_a_complaint_is_about_the_accused_not_to_the_audience(pipeline):
+    events = _coded(pipeline, "Greece complained to the European Union over Turkish incursions into its airspace.")
+    complaint = next(e for e in events if e.type == "ACCUSE")
+    assert complaint.target is not None and complaint.target.country == "TUR"

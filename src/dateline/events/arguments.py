@@ -14,6 +14,8 @@ RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 PHRASE_CUT = {"relcl", "acl", "advcl", "punct", "prep", "cc", "dep", "parataxis", "appos_clause"}
 #: Prepositions that stay inside an actor phrase ("the Ministry of Defence", "forces of Assad").
 PHRASE_KEEP_PREPS = {"of"}
+#: Entity labels that name a time, never a party ("on Friday", "met Sunday").
+TIME_ENTS = frozenset({"DATE", "TIME"})
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,8 @@ def _prep_targets(token: Token, cues: ArgumentCues, exclude: set[int]) -> list[A
         prep = preps.get(word)
         if prep is not None:
             obj = _pobj(prep)
-            if obj is not None and obj.i not in exclude and obj.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+            if (obj is not None and obj.i not in exclude and obj.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+                    and obj.ent_type_ not in TIME_ENTS):
                 found.append(Argument(obj, f"'{word}' object"))
     return found
 
@@ -202,6 +205,13 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
         options.append(Argument(passive_subject, "passive subject"))
     if event_noun is not None:
         options.extend(_prep_targets(event_noun, cues, exclude))
+        # "announced a suspension of air links with Serbia", "demanded the removal of President X":
+        # what the event noun acts on, and the parties hanging off it
+        for prep in (c for c in event_noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            inner = _pobj(prep)
+            if inner is not None and inner.i not in exclude:
+                options.append(Argument(inner, f"'of' object of '{event_noun.text}'"))
+                options.extend(_prep_targets(inner, cues, exclude))
     obj = _child(verb, "dobj", "dative")
     if obj is not None and obj.i not in exclude:
         options.append(Argument(obj, "object"))
@@ -256,7 +266,7 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
                 place = _pobj(child)
                 if place is not None and place.ent_type_ in ("GPE", "LOC", "NORP") and place.i not in exclude:
                     options.append(Argument(place, f"'{child.lower_}' place"))
-    return source, options
+    return source, [o for o in options if o.token.ent_type_ not in TIME_ENTS]
 
 
 #: Subordinators of a condition: the subject of "unless Israel rescinds" is whom a threat is aimed at.
@@ -264,7 +274,7 @@ CONDITION_MARKS = {"if", "unless"}
 
 #: Inside a recipient that is a thing, not a party ("an immediate admission by Moscow", "the
 #: withdrawal of Serbian forces", "an Australian ultimatum"), the party hangs off these.
-INNER_PREPS = ("by", "from", "of", "for", "against", "with", "to", "on")
+INNER_PREPS = ("by", "of", "from", "for", "against", "with", "to", "on")
 
 
 def inner_parties(token: Token) -> list[Argument]:

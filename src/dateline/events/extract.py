@@ -18,6 +18,9 @@ from dateline.records import Actor, Attribution, Event, Place, Size, Span, Timex
 #: Types where a compound actor with no recipient means the members act on each other
 #: ("Putin and Erdogan would hold talks"): PLOVER's reciprocal events.
 RECIPROCAL_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+#: Types whose 'to' object is the audience, not the recipient: one complains or protests *to* a
+#: body *about* the party accused (PLOVER ACCUSE and PROTEST recipients are the accused).
+AUDIENCE_TYPES = {"ACCUSE", "PROTEST"}
 #: Subject pronouns that, under a speech verb, stand for the speaker ("Iraq said it would ...").
 REPORTED_SELF = {"it", "they", "he", "she", "we", "i"}
 #: Confidence weights: the lexicon's specificity carries most; arguments and the classifier confirm.
@@ -191,6 +194,10 @@ class EventExtractor:
         events = set(by_token) | {candidate.answered.i} if candidate.answered is not None else set(by_token)
         options = [inner for o in options
                    for inner in (inner_parties(o.token) if o.token.i in events else [o])]
+        if candidate.type in AUDIENCE_TYPES:
+            # "complained to the United Nations over Israeli air raids": 'to' names the audience,
+            # the accused is whoever the complaint is about
+            options.sort(key=lambda o: o.rule == "'to' object")
         if source is not None and source.token.i in by_token and source.token.i != trigger.i:
             source = None
         candidate.source = source

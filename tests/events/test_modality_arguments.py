@@ -204,3 +204,8 @@ def test_a_complaint_is_about_the_accused_not_to_the_audience(pipeline):
     events = _coded(pipeline, "Greece complained to the European Union over Turkish incursions into its airspace.")
     complaint = next(e for e in events if e.type == "ACCUSE")
     assert complaint.target is not None and complaint.target.country == "TUR"
+
+
+def test_a_word_inside_an_organisations_name_is_no_trigger(pipeline):
+    events = _coded(pipeline, "Officers of the Air Force Office of Special Investigations visited the base.")
+    assert "Investigations" not in [e.trigger.text for e in events]

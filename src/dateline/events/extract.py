@@ -113,7 +113,7 @@ class EventExtractor:
         found: dict[int, Candidate] = {}
         # each word's readings, looked up once: a light verb's object is asked about twice
         readings = {token.i: self.lexicon.match(token) for token in sentence
-                    if token.pos_ in ("VERB", "NOUN", "PROPN", "ADJ")}
+                    if token.pos_ in ("VERB", "NOUN", "PROPN", "ADJ") and not _inside_a_name(token)}
         best = {i: max(matches, key=lambda m: m.score * (0.5 + type_probs.get(m.type, 0.0)))
                 for i, matches in readings.items() if matches}
         # a verb that answers or reverses its object's event carries one event for both
@@ -451,6 +451,19 @@ def _intent_only(candidate: Candidate, found: dict[int, Candidate]) -> bool:
     return any(child.dep_ in ("xcomp", "ccomp") and (child.i in found or any(
         g.i in found and light_verb_of(g) is not None and light_verb_of(g).i == child.i for g in child.children))
         for child in candidate.trigger.children)
+
+
+#: Named entities whose inner words name no event: "the Swiss Agency for Development and
+#: Cooperation", "the Liberian Peace Council". (EVENT entities, "the Gulf War", keep theirs.)
+NAME_ENTS = frozenset({"ORG", "PERSON", "FAC", "GPE", "LOC", "NORP", "PRODUCT", "WORK_OF_ART", "LAW"})
+
+
+def _inside_a_name(token: Token) -> bool:
+    """A word inside a multi-word name, after its first word: "Operation Spring Shield" keeps its
+    "Operation" (the name says what the event is), the agency's "Cooperation" is only a name."""
+    # a verb is never part of a name: in a title-case headline ("Obama Increases Number of ...")
+    # the recogniser runs the name on into the verb
+    return token.ent_type_ in NAME_ENTS and token.ent_iob_ == "I" and token.pos_ in ("NOUN", "PROPN")
 
 
 def _announcement(event: Event, type_: str, mode: str | None, modality: Modality, ordinal: int) -> Event:

@@ -209,3 +209,9 @@ def test_a_complaint_is_about_the_accused_not_to_the_audience(pipeline):
 def test_a_word_inside_an_organisations_name_is_no_trigger(pipeline):
     events = _coded(pipeline, "Officers of the Air Force Office of Special Investigations visited the base.")
     assert "Investigations" not in [e.trigger.text for e in events]
+
+
+def test_an_act_put_on_a_condition_is_a_threat(pipeline):
+    events = _coded(pipeline, "The government may expel the foreign journalists if they keep reporting from the border.")
+    threat = [e for e in events if e.type == "THREATEN"]
+    assert threat and threat[0].modality == "asserted"

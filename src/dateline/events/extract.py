@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dateline.events import ontology
-from dateline.events.arguments import (Argument, argument_cues, casualties, inner_parties, light_verb_of,
+from dateline.events.arguments import (CONDITION_MARKS, Argument, argument_cues, casualties, inner_parties, light_verb_of,
                                        noun_arguments, phrase, reversal_of, verb_arguments)
 from dateline.events.modality import Modality, classify, cues, demanded, intent_event, is_vague_time, speaker_of
 from dateline.nlp import doc_text
@@ -232,7 +232,7 @@ class EventExtractor:
                 event = self._build(candidate, sentence, context, timex_tokens, place_tokens, previous, vague,
                                     len(events))
                 events.append(event)
-                announced = intent_event(event.type, event.mode, candidate.modality)
+                announced = intent_event(event.type, event.mode, candidate.modality, _conditional(candidate))
                 if announced is not None:
                     events.append(_announcement(event, *announced, candidate.modality, len(events)))
                 request = demanded(event.type, candidate.modality)
@@ -464,6 +464,13 @@ def _inside_a_name(token: Token) -> bool:
     # a verb is never part of a name: in a title-case headline ("Obama Increases Number of ...")
     # the recogniser runs the name on into the verb
     return token.ent_type_ in NAME_ENTS and token.ent_iob_ == "I" and token.pos_ in ("NOUN", "PROPN")
+
+
+def _conditional(c: Candidate) -> bool:
+    """The event's clause, or the act it is the complement of, is put on an 'if' or 'unless'."""
+    heads = {c.clause, c.trigger, *(a for a in _ancestors(c.trigger)[:2] if a.pos_ in ("VERB", "AUX", "ADJ"))}
+    return any(child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in child.children)
+               for head in heads for child in head.children)
 
 
 def _announcement(event: Event, type_: str, mode: str | None, modality: Modality, ordinal: int) -> Event:

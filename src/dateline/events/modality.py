@@ -46,9 +46,16 @@ def cues() -> Cues:
                 words("obligation_cues"), words("intent_verbs"), dict(data["request_modes"]))
 
 
-def intent_event(type_: str, mode: str | None, modality: "Modality") -> tuple[str, str | None] | None:
-    """The (type, mode) of the announcement an intended act amounts to: AGREE or THREATEN, or None."""
-    if modality.value not in ("planned", "hypothetical") or (modality.cue or "") not in cues().intent:
+def intent_event(type_: str, mode: str | None, modality: "Modality",
+                 conditional: bool = False) -> tuple[str, str | None] | None:
+    """The (type, mode) of the announcement an intended act amounts to: AGREE or THREATEN, or None.
+
+    An act put on a condition ("may halt mediation if cooperation founders", "could strike unless
+    ...") is announced whatever its modal: that is what a threat or an offer is.
+    """
+    if modality.value not in ("planned", "hypothetical"):
+        return None
+    if (modality.cue or "") not in cues().intent and not conditional:
         return None
     table = cues().intent_events
     return table.get(f"{type_}:{mode}") or table.get(type_)

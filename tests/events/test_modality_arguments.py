@@ -215,3 +215,13 @@ def test_an_act_put_on_a_condition_is_a_threat(pipeline):
     events = _coded(pipeline, "The government may expel the foreign journalists if they keep reporting from the border.")
     threat = [e for e in events if e.type == "THREATEN"]
     assert threat and threat[0].modality == "asserted"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Striking farmers blocked the main highway to the capital with tractors.", ("PROTEST", "obstruct")),
+    ("Police blocked the main highway to the capital.", ("COERCE", None)),
+])
+def test_blocking_is_protest_when_the_people_do_it(pipeline, text, expected):
+    events = _coded(pipeline, text)
+    block = next(e for e in events if e.trigger.text == "blocked")
+    assert block.type == expected[0] and (expected[1] is None or block.mode == expected[1])

@@ -30,6 +30,8 @@ class ArgumentCues:
     reversals: dict[str, tuple[str, str | None, str]]
     responses: dict[str, dict[str, tuple[str, str | None, str]]]
     participation: frozenset[str]
+    popular_acts: dict[str, tuple[str, str | None, str]]
+    state_sectors: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +44,8 @@ def argument_cues() -> ArgumentCues:
         {str(word): int(value) for word, value in data["number_words"].items()},
         frozenset(data["reversal_verbs"]), {key: tuple(value) for key, value in data["reversals"].items()},
         {verb: {key: tuple(value) for key, value in table.items()} for verb, table in data["responses"].items()},
-        frozenset(data["participation_verbs"]))
+        frozenset(data["participation_verbs"]),
+        {verb: tuple(value) for verb, value in data["popular_acts"].items()}, frozenset(data["state_sectors"]))
 
 
 @dataclass

@@ -355,6 +355,10 @@ class EventExtractor:
         else:
             source, more_sources = self._source(c, context)
             target, c.target = self._first_party(c.target_options, context, c.trigger)
+        popular = _popular_reading(c, source)
+        if popular is not None:
+            c.type, c.mode, c.cameo = popular
+            evidence.append(f"'{c.trigger.lemma_}' by a non-state actor is {c.type} {c.mode}")
         weak_target = c.target is None or c.target.rule.endswith("place")
         if c.type in RECIPROCAL_TYPES and weak_target and more_sources:
             target, c.target = more_sources[0], None
@@ -464,6 +468,16 @@ def _inside_a_name(token: Token) -> bool:
     # a verb is never part of a name: in a title-case headline ("Obama Increases Number of ...")
     # the recogniser runs the name on into the verb
     return token.ent_type_ in NAME_ENTS and token.ent_iob_ == "I" and token.pos_ in ("NOUN", "PROPN")
+
+
+def _popular_reading(c: Candidate, source: Actor | None) -> tuple[str, str | None, str] | None:
+    """The PROTEST a coercive act is when no organ of the state does it ("workers blocked the
+    bridge"), else None (cues: popular_acts)."""
+    cues_ = argument_cues()
+    reading = cues_.popular_acts.get(c.trigger.lemma_.lower())
+    if reading is None or c.type != "COERCE" or source is None or not source.sectors:
+        return None
+    return None if set(source.sectors) & cues_.state_sectors else reading
 
 
 def _conditional(c: Candidate) -> bool:

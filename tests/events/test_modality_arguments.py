@@ -225,3 +225,14 @@ def test_blocking_is_protest_when_the_people_do_it(pipeline, text, expected):
     events = _coded(pipeline, text)
     block = next(e for e in events if e.trigger.text == "blocked")
     assert block.type == expected[0] and (expected[1] is None or block.mode == expected[1])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Norway expelled three Iranian diplomats on Monday.", ("SANCTION", "expel")),
+    ("The junta forced the UN refugee agency out of the country.", ("SANCTION", "expel")),
+    ("Police expelled the migrants from the camp.", ("COERCE", None)),
+])
+def test_expelling_a_body_or_an_envoy_is_a_sanction(pipeline, text, expected):
+    events = _coded(pipeline, text)
+    best = max(events, key=lambda e: e.confidence)
+    assert best.type == expected[0] and (expected[1] is None or best.mode == expected[1])

@@ -32,6 +32,8 @@ class ArgumentCues:
     participation: frozenset[str]
     popular_acts: dict[str, tuple[str, str | None, str]]
     state_sectors: frozenset[str]
+    expulsions: dict[str, tuple[str, str | None, str]]
+    envoy_sectors: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +47,8 @@ def argument_cues() -> ArgumentCues:
         frozenset(data["reversal_verbs"]), {key: tuple(value) for key, value in data["reversals"].items()},
         {verb: {key: tuple(value) for key, value in table.items()} for verb, table in data["responses"].items()},
         frozenset(data["participation_verbs"]),
-        {verb: tuple(value) for verb, value in data["popular_acts"].items()}, frozenset(data["state_sectors"]))
+        {verb: tuple(value) for verb, value in data["popular_acts"].items()}, frozenset(data["state_sectors"]),
+        {verb: tuple(value) for verb, value in data["expulsions"].items()}, frozenset(data["envoy_sectors"]))
 
 
 @dataclass

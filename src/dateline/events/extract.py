@@ -359,6 +359,10 @@ class EventExtractor:
         if popular is not None:
             c.type, c.mode, c.cameo = popular
             evidence.append(f"'{c.trigger.lemma_}' by a non-state actor is {c.type} {c.mode}")
+        expulsion = _expulsion_reading(c, target)
+        if expulsion is not None:
+            c.type, c.mode, c.cameo = expulsion
+            evidence.append(f"expelling a body or an envoy is {c.type} {c.mode}")
         weak_target = c.target is None or c.target.rule.endswith("place")
         if c.type in RECIPROCAL_TYPES and weak_target and more_sources:
             target, c.target = more_sources[0], None
@@ -478,6 +482,24 @@ def _popular_reading(c: Candidate, source: Actor | None) -> tuple[str, str | Non
     if reading is None or c.type != "COERCE" or source is None or not source.sectors:
         return None
     return None if set(source.sectors) & cues_.state_sectors else reading
+
+
+def _expulsion_reading(c: Candidate, target: Actor | None) -> tuple[str, str | None, str] | None:
+    """SANCTION 'expel' for an expulsion of an organisation or a state's envoy ("expelled two
+    diplomats", "forced the UN agency out"), read as COERCE or another SANCTION mode by the
+    dictionary, else None (cues: expulsions)."""
+    if c.type not in ("COERCE", "SANCTION") or target is None:
+        return None
+    cues_ = argument_cues()
+    # "forced X out (of the country)": the parser gives the particle as prt, advmod or prep
+    particles = [t.lower_ for t in c.trigger.children if t.dep_ in ("prt", "advmod", "prep")]
+    lemma = c.trigger.lemma_.lower()
+    reading = next((cues_.expulsions[k] for k in (*(f"{lemma} {p}" for p in particles), lemma)
+                    if k in cues_.expulsions), None)
+    if reading is None:
+        return None
+    body = target.country in ("IGO", "NGO") or bool(set(target.sectors) & cues_.envoy_sectors)
+    return reading if body else None
 
 
 def _conditional(c: Candidate) -> bool:

@@ -236,3 +236,9 @@ def test_expelling_a_body_or_an_envoy_is_a_sanction(pipeline, text, expected):
     events = _coded(pipeline, text)
     best = max(events, key=lambda e: e.confidence)
     assert best.type == expected[0] and (expected[1] is None or best.mode == expected[1])
+
+
+def test_the_passive_subject_of_engaged_in_is_the_actor(nlp):
+    verb = token(nlp, "Government troops were engaged in heavy fighting near the border.", "engaged")
+    source, options = verb_arguments(verb)
+    assert source.token.text == "troops" and "troops" not in [o.token.text for o in options]

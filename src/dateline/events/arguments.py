@@ -119,6 +119,10 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
                 return Argument(token.head, "relative clause antecedent")
             return Argument(nsubj, "subject" if token is verb else f"subject of {token.dep_} head")
         if _child(token, "nsubjpass") is not None:
+            lemma = token.lemma_.lower()
+            if lemma in cues.participation and lemma != "involve" and _passive_agent(token) is None:
+                # "Serb forces were engaged in ethnic cleansing": who is engaged in it does it
+                return Argument(_child(token, "nsubjpass"), f"subject of '{token.text} in'")
             agent = _passive_agent(token)
             return Argument(agent, "passive agent") if agent is not None else None
         if token.dep_ == "relcl":

@@ -242,3 +242,16 @@ def test_the_passive_subject_of_engaged_in_is_the_actor(nlp):
     verb = token(nlp, "Government troops were engaged in heavy fighting near the border.", "engaged")
     source, options = verb_arguments(verb)
     assert source.token.text == "troops" and "troops" not in [o.token.text for o in options]
+
+
+def test_a_weapon_is_never_the_recipient(pipeline):
+    events = _coded(pipeline, "Gunmen fired rockets at the building.")
+    attack = max(events, key=lambda e: e.confidence)
+    assert attack.target is not None and attack.target.text == "the building"
+
+
+def test_the_place_a_target_is_in_stands_for_it_and_stays_the_location(pipeline):
+    events = _coded(pipeline, "Inmates rioted at a prison in northern Mexico.")
+    riot = next(e for e in events if e.type == "PROTEST")
+    assert riot.target is not None and riot.target.country == "MEX"
+    assert riot.location is not None and riot.location.country == "MEX"

@@ -267,8 +267,10 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
                 options.extend(_prep_targets(inner_obj, cues, exclude))
     # the place an act happens in stands for its government when nothing else does ("arrived in Amman",
     # "will extend the curfew in Abidjan")
-    acts = [verb, obj, *complements] + [_child(c, "dobj") for c in complements]
-    for head in acts:
+    # ... or the place the thing acted on is in ("fired shells at targets in Jericho", "rioted at
+    # this jail in northern Israel")
+    acts = [verb, obj, *complements] + [_child(c, "dobj") for c in complements] + [o.token for o in options]
+    for head in dict.fromkeys(acts):
         if head is None:
             continue
         for child in head.children:

@@ -193,7 +193,8 @@ class EventExtractor:
         # the recipient ("rejected an appeal from President Gbagbo", "an Australian ultimatum")
         events = set(by_token) | {candidate.answered.i} if candidate.answered is not None else set(by_token)
         options = [inner for o in options
-                   for inner in (inner_parties(o.token) if o.token.i in events else [o])]
+                   for inner in (inner_parties(o.token) if o.token.i in events else [o])
+                   if not self.lexicon.is_instrument(inner.token)]
         if candidate.type in AUDIENCE_TYPES:
             # "complained to the United Nations over Israeli air raids": 'to' names the audience,
             # the accused is whoever the complaint is about
@@ -373,7 +374,8 @@ class EventExtractor:
             evidence.append(f"recipient by {c.target.rule}")
         actor_tokens = set()
         for argument in (c.source, c.target):
-            if argument is not None:
+            # a place standing in for the recipient ("rioted at a jail in Israel") is still where it happened
+            if argument is not None and not argument.rule.endswith("place"):
                 span = phrase(argument.token, avoid=c.trigger)
                 actor_tokens.update(range(span.start, span.end))
 

@@ -33,6 +33,9 @@ LIGHT_VERB_BONUS = 1.0
 #: The verb alone scores 1.0; each matched particle of a multi-word verb ("call for") adds this.
 PARTICLE_BONUS = 0.5
 
+#: PETRARCH2's synset of weapons: the instruments of an act, which are never its recipient.
+INSTRUMENT_SYNSET = "&WEAPON"
+
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "dative", "acomp"})
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "poss", "quantmod"})
@@ -246,8 +249,9 @@ class Lexicon:
     def __init__(self, ontology: Ontology, blocks: list[_Block],
                  verbs: dict[str, tuple[tuple[int, str, tuple[str, ...]], ...]],
                  nouns: dict[str, tuple[_NounRow, ...]], support: dict[str, tuple[tuple[str, str], ...]],
-                 cues: dict[str, tuple[_Cue, ...]]):
+                 cues: dict[str, tuple[_Cue, ...]], instruments: frozenset[str] = frozenset()):
         self.ontology = ontology
+        self.instruments = instruments
         self._blocks = blocks
         self._verbs = verbs
         self._nouns = nouns
@@ -276,6 +280,14 @@ class Lexicon:
             if key not in best or m.score > best[key].score:
                 best[key] = m
         return sorted(best.values(), key=lambda m: (-m.score, m.cameo))
+
+    def is_instrument(self, token: Token) -> bool:
+        """A weapon ("fired four shells", "used tear gas"): what an act is done with, never whom to."""
+        words = [token.lower_, token.lemma_.lower()]
+        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod") and c.i < token.i]
+        if modifiers:
+            words.append(" ".join([modifiers[-1].lower_, token.lower_]))
+        return any(word in self.instruments for word in words)
 
     # ------------------------------------------------------------------ verbs
 
@@ -511,4 +523,5 @@ def _load_lexicon() -> Lexicon:
     for rank, row in enumerate(_read_tsv("mode_cues.tsv")):
         cues.setdefault(row["word"], []).append(_Cue(row["word"], row["type"], row["mode"] or None, rank))
     return Lexicon(ontology, blocks, verbs, {k: tuple(v) for k, v in nouns.items()},
-                   {k: tuple(v) for k, v in support.items()}, {k: tuple(v) for k, v in cues.items()})
+                   {k: tuple(v) for k, v in support.items()}, {k: tuple(v) for k, v in cues.items()},
+                   frozenset(synsets.get(INSTRUMENT_SYNSET, ())))

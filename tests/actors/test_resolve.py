@@ -260,3 +260,10 @@ def test_an_acronym_that_is_also_a_place_needs_capitals(resolver):
 def test_antarctica_is_no_country(resolver):
     result = resolver.resolve("Antarctica", "2020-03-04")
     assert result is None or result.actor.country is None
+
+
+def test_a_title_and_a_surname_name_the_one_office_holder_then(resolver):
+    result = resolver.resolve("Defense Minister Molano", "2022-04-01")
+    assert (result.actor.name, result.actor.country) == ("Diego Molano", "COL")
+    # no one of that surname in office: the title alone codes the sector, no person is guessed
+    assert resolver.resolve("President Brown", "2022-04-01").actor.name is None

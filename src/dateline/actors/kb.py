@@ -141,6 +141,11 @@ class Entities(Sequence[Entity]):
             self._built[index] = entity
         return entity
 
+    def curated_ids(self) -> list[int]:
+        """Ids of curated (and overlay) entities, without building the others."""
+        return [i for i, built in enumerate(self._built)
+                if (built.curated if built is not None else bool(self._rows[i][5]))]
+
     def append(self, entity: Entity) -> None:
         self._rows.append([])
         self._built.append(entity)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from dateline.actors.kb import Entity, KnowledgeBase, Role, fold, load_kb
+from dateline.actors.kb import Entity, KnowledgeBase, Role, fold, key, load_kb
 from dateline.nlp import sentence_of
 from dateline.records import Actor
 
@@ -148,6 +148,7 @@ class ActorResolver:
         self._role_starts = frozenset(k.split()[0] for k in kb.role_words) | frozenset(kb.modifiers)
         self._fuzzy_places: list[str] | None = None
         self._extensions: dict[str, list[str]] | None = None  # alias key -> keys one word longer
+        self._surnames: dict[str, list[int]] | None = None    # surname -> curated persons
 
     @classmethod
     def load(cls, overlay: Path | None = None) -> "ActorResolver":
@@ -347,6 +348,10 @@ class ActorResolver:
                 matches, note = located
                 reasons.append(note)
                 score_penalty = 0.15
+        surnamed = self._titled_surname(matches, toks, cased, date) if dated else None
+        if surnamed is not None:
+            matches = sorted([*matches, surnamed[0]], key=lambda m: m.start)
+            reasons.append(surnamed[1])
         boundary = next((i for i, t in enumerate(toks) if t in PREPOSITIONS and i > 0), len(toks))
         head = [m for m in matches if m.start < boundary]
         tail = [m for m in matches if m.start >= boundary]
@@ -491,7 +496,7 @@ class ActorResolver:
         if kind == "demonym" and boundary < len(toks) and toks[boundary] == "of" and tail_countries:
             # "the Albanians of southern Serbia": a people named by where they live; that country is theirs
             country = tail_countries[0].value[0]
-            kind, name = "group", None
+            name = None  # still a people (kind demonym): only their country changes
             reasons.append(f"a people 'of' {tail_countries[0].key} -> {country}")
         if country is None and tail:
             tail_places = [m for m in tail if m.kind == "place"]
@@ -536,6 +541,32 @@ class ActorResolver:
             return (named is not None and e.country == named, ctx is not None and e.country == ctx[0],
                     active, e.curated, len(e.roles))
         return max(ents, key=rank)
+
+    def _titled_surname(self, matches: list[_Match], toks: list[str], cased: list[str], date: str
+                        ) -> tuple[_Match, str] | None:
+        """'Deputy Secretary Hicks': a title, then one unknown capitalised word that is the surname of
+        exactly one curated person holding an office at the date (curated roles have trusted dates)."""
+        if any(m.kind == "entity" for m in matches) or not matches:
+            return None
+        last = matches[-1]
+        i = last.end
+        if last.kind != "role" or i != len(toks) - 1 or not cased[i][:1].isupper() or len(toks[i]) < 3:
+            return None
+        if self._surnames is None:
+            index: dict[str, list[int]] = {}
+            for ident in self.kb.entities.curated_ids():
+                entity = self.kb.entities[ident]
+                if entity.kind == "person":
+                    index.setdefault(key(entity.name).split()[-1], []).append(ident)
+            self._surnames = index
+        holders = [ident for ident in self._surnames.get(toks[i], [])
+                   if any(r.sectors and r.source.startswith(("curated", "overlay")) and r.covers(date)
+                          for r in self.kb.entities[ident].roles)]
+        if len(holders) != 1:
+            return None
+        entity = self.kb.entities[holders[0]]
+        return _Match(i, i + 1, "entity", toks[i], holders), (
+            f"title and surname '{cased[i]}' -> the one office holder of that name at {date}: {entity.name}")
 
     def _namesake_of(self, match: _Match, entity: Entity, country: str) -> tuple[_Match, Entity]:
         """'King Hassan of Morocco': when the alias names someone of another country, a longer alias of a

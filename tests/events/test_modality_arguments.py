@@ -255,3 +255,27 @@ def test_the_place_a_target_is_in_stands_for_it_and_stays_the_location(pipeline)
     riot = next(e for e in events if e.type == "PROTEST")
     assert riot.target is not None and riot.target.country == "MEX"
     assert riot.location is not None and riot.location.country == "MEX"
+
+
+def test_in_protest_at_names_whom_the_protest_answers(pipeline):
+    events = _coded(pipeline, "Students staged a sit-in on Monday in protest at the Iranian government's arrests of teachers.")
+    protest = max((e for e in events if e.type == "PROTEST"), key=lambda e: e.confidence)
+    assert protest.target is not None and protest.target.country == "IRN"
+
+
+def test_refusing_to_let_someone_act_is_aimed_at_them(pipeline):
+    events = _coded(pipeline, "The militia refused to allow Red Cross convoys to enter the city.")
+    refusal = next(e for e in events if e.type == "REJECT")
+    assert refusal.target is not None and "Red Cross" in refusal.target.text
+
+
+def test_a_meeting_between_two_parties_gives_the_host_a_recipient(pipeline):
+    events = _coded(pipeline, "Egypt said it would host talks between Ethiopian and Sudanese officials.")
+    assert any(e.source and e.source.country == "EGY" and e.target and e.target.country in ("ETH", "SDN")
+               for e in events)
+
+
+def test_a_time_is_no_actor_of_an_event_noun(nlp):
+    noun = token(nlp, "The city was rebuilt after last month's invasion.", "invasion")
+    source, _ = noun_arguments(noun)
+    assert source is None

@@ -34,6 +34,7 @@ class ArgumentCues:
     state_sectors: frozenset[str]
     expulsions: dict[str, tuple[str, str | None, str]]
     envoy_sectors: frozenset[str]
+    motive_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +49,8 @@ def argument_cues() -> ArgumentCues:
         {verb: {key: tuple(value) for key, value in table.items()} for verb, table in data["responses"].items()},
         frozenset(data["participation_verbs"]),
         {verb: tuple(value) for verb, value in data["popular_acts"].items()}, frozenset(data["state_sectors"]),
-        {verb: tuple(value) for verb, value in data["expulsions"].items()}, frozenset(data["envoy_sectors"]))
+        {verb: tuple(value) for verb, value in data["expulsions"].items()}, frozenset(data["envoy_sectors"]),
+        frozenset(data["motive_nouns"]))
 
 
 @dataclass
@@ -200,6 +202,31 @@ def _prep_targets(token: Token, cues: ArgumentCues, exclude: set[int]) -> list[A
     return found
 
 
+def _between(noun: Token, exclude: set[int]) -> list[Argument]:
+    """The parties of 'between X and Y' under an event noun."""
+    found = []
+    for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "between"):
+        first = _pobj(prep)
+        parties = [first, *(first.conjuncts if first is not None else ())]
+        found.extend(Argument(p, "'between' party") for p in parties if p is not None and p.i not in exclude)
+    return found
+
+
+def _motives(head: Token, cues: ArgumentCues, exclude: set[int]) -> list[Argument]:
+    """Whom an act answers: "in protest at X", "in retaliation for X", "in response to X" (cues:
+    motive_nouns); X, or the party inside X, is the recipient."""
+    found = []
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "in"):
+        motive = _pobj(prep)
+        if motive is None or motive.lemma_.lower() not in cues.motive_nouns:
+            continue
+        for inner in (c for c in motive.children if c.dep_ == "prep"):
+            obj = _pobj(inner)
+            if obj is not None and obj.i not in exclude:
+                found.append(Argument(obj, f"'in {motive.lower_} {inner.lower_}' object"))
+    return found
+
+
 def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argument | None, list[Argument]]:
     """(actor, recipient options best first) of a verbal trigger, or of a light verb whose object
     is `event_noun`. The caller keeps the first option that resolves to an actor: in "discuss the
@@ -215,6 +242,8 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
         options.append(Argument(passive_subject, "passive subject"))
     if event_noun is not None:
         options.extend(_prep_targets(event_noun, cues, exclude))
+        # "hosted a meeting between Israelis and the PLO", "undertook mediation between Syria and Arafat"
+        options.extend(_between(event_noun, exclude))
         # "announced a suspension of air links with Serbia", "demanded the removal of President X":
         # what the event noun acts on, and the parties hanging off it
         for prep in (c for c in event_noun.children if c.dep_ == "prep" and c.lower_ == "of"):
@@ -226,6 +255,9 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
     if obj is not None and obj.i not in exclude:
         options.append(Argument(obj, "object"))
     options.extend(_prep_targets(verb, cues, exclude))
+    for head in (verb, event_noun):
+        if head is not None:
+            options.extend(_motives(head, cues, exclude))
     if obj is not None:
         # the parser often hangs "with Erdogan" on the object: "discussed the crisis with Erdogan"
         options.extend(_prep_targets(obj, cues, exclude))
@@ -245,6 +277,12 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
                 options.extend(_prep_targets(inner_obj, cues, exclude))
                 if inner_obj.i not in exclude:
                     options.append(Argument(inner_obj, f"object of '{clause.text}'"))
+            for act in clause.children:
+                # "refused to allow United Nations planes to land": who was to be let act
+                if act.dep_ in ("ccomp", "xcomp"):
+                    inner = _child(act, "nsubj", "nsubjpass")
+                    if inner is not None and inner.i not in exclude and inner.lower_ not in RELATIVE_PRONOUNS:
+                        options.append(Argument(inner, f"subject of '{act.text}' under '{clause.text}'"))
     # a condition or purpose hangs off the verb or off the act it threatens ("threatened to
     # strike unless ...")
     complements = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
@@ -301,6 +339,7 @@ def inner_parties(token: Token) -> list[Argument]:
             agent = _passive_agent(child)       # "crimes committed by Croat forces"
             if agent is not None:
                 found.append(Argument(agent, f"agent of '{child.text}'"))
+    found.extend(_between(token, set()))
     for word in INNER_PREPS:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == word:
@@ -338,8 +377,12 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
             if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
                 source = Argument(child, "nationality modifier")
                 break
+    if source is not None and source.token.ent_type_ in TIME_ENTS:
+        source = None       # "last month's invasion": a time is no actor
     options = [target] if target is not None else []
-    options.extend(_prep_targets(noun, cues, {source.token.i} if source else set()))
+    exclude = {source.token.i} if source else set()
+    options.extend(_prep_targets(noun, cues, exclude))
+    options.extend(_motives(noun, cues, exclude))
     if source is None and noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in cues.participation:
         # "Serb forces were engaged in ethnic cleansing": who takes part does it
         verb = noun.head.head

@@ -279,3 +279,21 @@ def test_a_time_is_no_actor_of_an_event_noun(nlp):
     noun = token(nlp, "The city was rebuilt after last month's invasion.", "invasion")
     source, _ = noun_arguments(noun)
     assert source is None
+
+
+def test_a_role_set_beside_a_name_says_whom_the_person_acts_for(pipeline):
+    events = _coded(pipeline, "Jan Eliasson, the United Nations deputy secretary-general, urged both sides to stop fighting.")
+    request = next(e for e in events if e.type == "REQUEST")
+    assert request.source.country == "IGO"
+
+
+def test_an_ethnic_group_is_coded_where_it_lives(pipeline):
+    events = _coded(pipeline, "Police attacked ethnic Hungarians in northern Serbia on Sunday.")
+    attack = next(e for e in events if e.type == "ASSAULT")
+    assert attack.location.country == "SRB" and attack.target.country == "SRB"
+
+
+def test_a_party_a_group_is_affiliated_with_stands_for_it(pipeline):
+    events = _coded(pipeline, "Some 2,000 doctors affiliated with the Syrian government denounced the attack.")
+    criticism = next(e for e in events if e.type == "ACCUSE")
+    assert criticism.source.country == "SYR"

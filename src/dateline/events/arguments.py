@@ -327,6 +327,11 @@ CONDITION_MARKS = {"if", "unless"}
 INNER_PREPS = ("by", "of", "from", "for", "against", "with", "to", "on")
 
 
+#: Prepositions after a participle that tie a thing or people to a party ("affiliated with",
+#: "based in", "loyal to" is an adjective and kept in the phrase itself).
+AFFILIATION_PREPS = ("with", "in", "to", "from")
+
+
 def inner_parties(token: Token) -> list[Argument]:
     """Party-bearing words inside a noun phrase, nearest first."""
     found: list[Argument] = []
@@ -339,6 +344,11 @@ def inner_parties(token: Token) -> list[Argument]:
             agent = _passive_agent(child)       # "crimes committed by Croat forces"
             if agent is not None:
                 found.append(Argument(agent, f"agent of '{child.text}'"))
+            for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ in AFFILIATION_PREPS):
+                # "workers affiliated with the Serbian Workers' Union", "a newspaper based in Beirut"
+                obj = _pobj(prep)
+                if obj is not None:
+                    found.append(Argument(obj, f"'{child.text} {prep.lower_}' object"))
     found.extend(_between(token, set()))
     for word in INNER_PREPS:
         for child in token.children:

@@ -18,6 +18,10 @@ from dateline.records import Actor, Attribution, Event, Place, Size, Span, Timex
 #: Types where a compound actor with no recipient means the members act on each other
 #: ("Putin and Erdogan would hold talks"): PLOVER's reciprocal events.
 RECIPROCAL_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+#: Head nouns of a people living in a country other than its kin state's ("the Albanian population").
+RESIDENT_GROUPS = {"population", "minority", "community", "diaspora"}
+#: FORMATS.md's country codes of international bodies.
+INTERNATIONAL = {"IGO", "NGO"}
 #: Types whose 'to' object is the audience, not the recipient: one complains or protests *to* a
 #: body *about* the party accused (PLOVER ACCUSE and PROTEST recipients are the accused).
 AUDIENCE_TYPES = {"ACCUSE", "PROTEST"}
@@ -309,13 +313,34 @@ class EventExtractor:
                 # a nationality as a party is its people ("Palestinians", "Bosnian Serbs", "Iraqi Kurds")
                 actor.sectors = ["CVL"]
             actors.append(actor)
+        self._apposed_role(argument.token, actors[0], context)
         return actors[0], actors[1:]
+
+    @staticmethod
+    def _apposed_role(head: Token, actor: Actor, context: DocumentContext) -> None:
+        """"Kenzo Oshima, the United Nations Emergency Relief Coordinator": the role set beside a
+        name says whom the person acts for, when the name alone says nothing or the role is an
+        international body's."""
+        for child in head.children:
+            if child.dep_ != "appos" or child.i < head.i or child.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if child.left_edge.i == 0 or head.doc[child.left_edge.i - 1].text != ",":
+                continue    # "(UNIFIL)": a parenthesis glosses the name, it says no role
+            resolved = context.resolve(phrase(child))
+            role = resolved[0].actor if resolved else None
+            if role is not None and role.country and (actor.country is None or role.country in INTERNATIONAL):
+                actor.country = role.country
+                actor.sectors = list(dict.fromkeys([*role.sectors, *actor.sectors]))
+            return
 
     def _source(self, c: Candidate, context: DocumentContext) -> tuple[Actor | None, list[Actor]]:
         source, more = self._actor(c.source, context, c.trigger)
         if c.source is not None and source is not None and not (source.country or source.name):
             inner, argument = self._first_party(inner_parties(c.source.token), context, c.trigger)
             if inner is not None and (inner.country or inner.name):
+                if source.sectors:
+                    # "a newspaper based in Beirut": Lebanon's, and still a newspaper
+                    inner = replace(inner, sectors=list(source.sectors))
                 c.source = argument
                 return inner, []
         return source, more
@@ -396,6 +421,10 @@ class EventExtractor:
             place, how = previous["place"][0], "previous sentence"
         if place is not None:
             evidence.append(f"location from {how}")
+            for actor, argument in ((source, c.source), (target, c.target)):
+                if _resident_minority(actor, argument, place):
+                    actor.country = place.country
+                    evidence.append(f"'{argument.token.text}': an ethnic group is coded where it lives")
 
         attribution = None
         if modality.attribution is not None:
@@ -474,6 +503,17 @@ def _inside_a_name(token: Token) -> bool:
     # a verb is never part of a name: in a title-case headline ("Obama Increases Number of ...")
     # the recogniser runs the name on into the verb
     return token.ent_type_ in NAME_ENTS and token.ent_iob_ == "I" and token.pos_ in ("NOUN", "PROPN")
+
+
+def _resident_minority(actor: Actor | None, argument: Argument | None, place: Place) -> bool:
+    """"ethnic Albanians" in Serbia are a party of Serbia (PLOVER codes a group by the country it
+    belongs to, not its kin state): true when the phrase says 'ethnic' or names a resident group
+    ("the Albanian population", "the Turkish minority") and the event happened in another country."""
+    if actor is None or argument is None or not place.country or actor.country in (None, place.country):
+        return False
+    head = argument.token
+    return head.lemma_.lower() in RESIDENT_GROUPS or any(
+        child.lower_ == "ethnic" and child.dep_ == "amod" for child in head.children)
 
 
 def _popular_reading(c: Candidate, source: Actor | None) -> tuple[str, str | None, str] | None:

@@ -297,3 +297,8 @@ def test_a_party_a_group_is_affiliated_with_stands_for_it(pipeline):
     events = _coded(pipeline, "Some 2,000 doctors affiliated with the Syrian government denounced the attack.")
     criticism = next(e for e in events if e.type == "ACCUSE")
     assert criticism.source.country == "SYR"
+
+
+def test_a_hedging_participle_before_a_noun_is_no_event(pipeline):
+    events = _coded(pipeline, "Police questioned the alleged smugglers near the port.")
+    assert "alleged" not in [e.trigger.text for e in events]

@@ -117,7 +117,7 @@ class EventExtractor:
         found: dict[int, Candidate] = {}
         # each word's readings, looked up once: a light verb's object is asked about twice
         readings = {token.i: self.lexicon.match(token) for token in sentence
-                    if token.pos_ in ("VERB", "NOUN", "PROPN", "ADJ") and not _inside_a_name(token)}
+                    if token.pos_ in ("VERB", "NOUN", "PROPN", "ADJ") and not _inside_a_name(token) and not _hedge(token)}
         best = {i: max(matches, key=lambda m: m.score * (0.5 + type_probs.get(m.type, 0.0)))
                 for i, matches in readings.items() if matches}
         # a verb that answers or reverses its object's event carries one event for both
@@ -503,6 +503,11 @@ def _inside_a_name(token: Token) -> bool:
     # a verb is never part of a name: in a title-case headline ("Obama Increases Number of ...")
     # the recogniser runs the name on into the verb
     return token.ent_type_ in NAME_ENTS and token.ent_iob_ == "I" and token.pos_ in ("NOUN", "PROPN")
+
+
+def _hedge(token: Token) -> bool:
+    """"the alleged bombers", "suspected militants": a hedging participle before a noun is no event."""
+    return token.dep_ == "amod" and token.lemma_.lower() in cues().hedges
 
 
 def _resident_minority(actor: Actor | None, argument: Argument | None, place: Place) -> bool:

@@ -33,6 +33,7 @@ class Cues:
     obligation: frozenset[str]
     intent_verbs: frozenset[str]
     request_modes: dict[str, str]
+    hedges: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +44,8 @@ def cues() -> Cues:
                 words("hypothetical_auxiliaries"), words("requested_governors"), words("negated_governors"),
                 words("negation_words"), words("reporting_governors"), words("speech_verbs"), words("vague_time"),
                 words("intent_cues"), {key: (value[0], value[1]) for key, value in data["intent_events"].items()},
-                words("obligation_cues"), words("intent_verbs"), dict(data["request_modes"]))
+                words("obligation_cues"), words("intent_verbs"), dict(data["request_modes"]),
+                words("hedging_modifiers"))
 
 
 def intent_event(type_: str, mode: str | None, modality: "Modality",

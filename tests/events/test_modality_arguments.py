@@ -300,5 +300,5 @@ def test_a_party_a_group_is_affiliated_with_stands_for_it(pipeline):
 
 
 def test_a_hedging_participle_before_a_noun_is_no_event(pipeline):
-    events = _coded(pipeline, "Police questioned the alleged smugglers near the port.")
+    events = _coded(pipeline, "Britain said Libya must hand over alleged bombers of the airliner.")
     assert "alleged" not in [e.trigger.text for e in events]

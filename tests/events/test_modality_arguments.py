@@ -302,3 +302,9 @@ def test_a_party_a_group_is_affiliated_with_stands_for_it(pipeline):
 def test_a_hedging_participle_before_a_noun_is_no_event(pipeline):
     events = _coded(pipeline, "Britain said Libya must hand over alleged bombers of the airliner.")
     assert "alleged" not in [e.trigger.text for e in events]
+
+
+def test_a_compound_event_noun_takes_its_heads_light_verb(nlp):
+    noun = token(nlp, "The envoy undertook a peace mission between Armenia and Azerbaijan.", "peace")
+    source, options = noun_arguments(noun)
+    assert source.token.text == "envoy" and "Armenia" in [o.token.text for o in options]

@@ -363,9 +363,11 @@ def inner_parties(token: Token) -> list[Argument]:
 def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
     """(actor, recipient options) of a nominal trigger: 'Turkey's offensive', 'talks between X and Y'."""
     cues = argument_cues()
-    verb = light_verb_of(noun, cues)
+    # "undertook a mediation mission between X and Y": the compound's head carries the phrase
+    head = noun.head if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN") else noun
+    verb = light_verb_of(head, cues)
     if verb is not None:
-        return verb_arguments(verb, noun)
+        return verb_arguments(verb, head)
     source: Argument | None = None
     target: Argument | None = None
     for child in noun.children:

@@ -308,3 +308,9 @@ def test_a_compound_event_noun_takes_its_heads_light_verb(nlp):
     noun = token(nlp, "The envoy undertook a peace mission between Armenia and Azerbaijan.", "peace")
     source, options = noun_arguments(noun)
     assert source.token.text == "envoy" and "Armenia" in [o.token.text for o in options]
+
+
+def test_a_warning_is_aimed_at_whom_the_announced_act_targets(pipeline):
+    events = _coded(pipeline, "The governor warned that police would break up any protest by Greenpeace activists.")
+    warning = next(e for e in events if e.type == "THREATEN")
+    assert warning.target is not None and warning.target.country == "NGO"

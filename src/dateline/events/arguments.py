@@ -268,9 +268,10 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
             if inner is not None and inner.i not in exclude and inner.lower_ not in RELATIVE_PRONOUNS:
                 options.append(Argument(inner, f"subject of the {clause.dep_} '{clause.text}'"))
     for clause in verb.children:
-        # "threatened to cut off electricity to Nakhichevan", "refused to deploy troops in Iraq":
-        # the act threatened or refused names the recipient
-        if clause.dep_ == "xcomp" and clause.pos_ in ("VERB", "AUX"):
+        # "threatened to cut off electricity to Nakhichevan", "refused to deploy troops in Iraq",
+        # "warned that police would not tolerate rallies by Kifaya": the act threatened, refused
+        # or asked for names the recipient, when the clause's own subject does not
+        if clause.dep_ in ("xcomp", "ccomp") and clause.pos_ in ("VERB", "AUX"):
             inner_obj = _child(clause, "dobj", "dative")
             options.extend(_prep_targets(clause, cues, exclude))
             if inner_obj is not None:

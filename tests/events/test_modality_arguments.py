@@ -314,3 +314,13 @@ def test_a_warning_is_aimed_at_whom_the_announced_act_targets(pipeline):
     events = _coded(pipeline, "The governor warned that police would break up any protest by Greenpeace activists.")
     warning = next(e for e in events if e.type == "THREATEN")
     assert warning.target is not None and warning.target.country == "NGO"
+
+
+@pytest.mark.parametrize("text, role, expected", [
+    ("Riot police arrested dozens of students in Nairobi on Monday.", "source", "KEN"),
+    ("The Chadian government accepted demands from the rebels.", "target", "TCD"),
+])
+def test_a_party_known_only_by_its_role_is_domestic(pipeline, text, role, expected):
+    events = _coded(pipeline, text)
+    best = max(events, key=lambda e: e.confidence)
+    assert getattr(best, role).country == expected

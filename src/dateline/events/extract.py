@@ -425,6 +425,11 @@ class EventExtractor:
                 if _resident_minority(actor, argument, place):
                     actor.country = place.country
                     evidence.append(f"'{argument.token.text}': an ethnic group is coded where it lives")
+        for actor, other in ((source, target), (target, source)):
+            home = _domestic_country(actor, other, place)
+            if home is not None:
+                actor.country = home
+                evidence.append(f"'{actor.text}': a party known only by its role is taken as domestic ({home})")
 
         attribution = None
         if modality.attribution is not None:
@@ -508,6 +513,20 @@ def _inside_a_name(token: Token) -> bool:
 def _hedge(token: Token) -> bool:
     """"the alleged bombers", "suspected militants": a hedging participle before a noun is no event."""
     return token.dep_ == "amod" and token.lemma_.lower() in cues().hedges
+
+
+def _domestic_country(actor: Actor | None, other: Actor | None, place: Place | None) -> str | None:
+    """The country a party known only by its role ("police", "rebels", "Shona rebels") is taken
+    to belong to: where the event happened, else the state whose organ the other party is. Event
+    coders code such parties as domestic (PLOVER's sector without a country says nothing)."""
+    if actor is None or actor.country is not None or not actor.sectors:
+        return None
+    if place is not None and place.country:
+        return place.country
+    if other is not None and other.country not in (None, *INTERNATIONAL) and \
+            set(other.sectors) & argument_cues().state_sectors:
+        return other.country
+    return None
 
 
 def _resident_minority(actor: Actor | None, argument: Argument | None, place: Place) -> bool:

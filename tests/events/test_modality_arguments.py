@@ -324,3 +324,10 @@ def test_a_party_known_only_by_its_role_is_domestic(pipeline, text, role, expect
     events = _coded(pipeline, text)
     best = max(events, key=lambda e: e.confidence)
     assert getattr(best, role).country == expected
+
+
+def test_a_town_standing_for_the_recipient_takes_its_country_from_the_gazetteer(pipeline):
+    # "Jericho" alone is ambiguous to the actor knowledge base; the geoparser reads it in context
+    events = _coded(pipeline, "Troops fired shells at targets in Jericho, a West Bank city.")
+    attack = max(events, key=lambda e: e.confidence)
+    assert attack.target is not None and attack.target.country == "PSE"

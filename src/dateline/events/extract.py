@@ -298,7 +298,14 @@ class EventExtractor:
         span = phrase(argument.token, avoid=trigger)
         resolutions = context.resolve(span)
         if not resolutions:
-            return Actor(text=span.text, start=span.start_char, end=span.end_char), []
+            actor = Actor(text=span.text, start=span.start_char, end=span.end_char)
+            if argument.rule.endswith("place"):
+                # a town standing for the recipient ("fired at targets in Jericho"): the gazetteer
+                # knows its country when the actor knowledge base does not
+                place = next((p for p in context.places if p.start is not None
+                              and p.start <= argument.token.idx < p.end), None)
+                actor.country = place.country if place is not None else None
+            return actor, []
         actors = []
         for resolution in resolutions:
             actor = resolution.actor

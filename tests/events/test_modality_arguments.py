@@ -331,3 +331,9 @@ def test_a_town_standing_for_the_recipient_takes_its_country_from_the_gazetteer(
     events = _coded(pipeline, "Troops fired shells at targets in Jericho, a West Bank city.")
     attack = max(events, key=lambda e: e.confidence)
     assert attack.target is not None and attack.target.country == "PSE"
+
+
+def test_a_preposition_heading_two_phrases_gives_both_as_options(nlp):
+    verb = token(nlp, "Spain will impose quotas for Moroccan fishermen for three years.", "impose")
+    _, options = verb_arguments(verb)
+    assert "fishermen" in [o.token.text for o in options]

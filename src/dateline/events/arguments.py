@@ -190,11 +190,11 @@ def light_verb_of(noun: Token, cues: ArgumentCues | None = None) -> Token | None
 
 def _prep_targets(token: Token, cues: ArgumentCues, exclude: set[int]) -> list[Argument]:
     """Objects of the recipient prepositions under `token`, in the prepositions' order of preference."""
-    preps = {child.lower_: child for child in token.children if child.dep_ in ("prep", "dative")}
+    preps = [child for child in token.children if child.dep_ in ("prep", "dative")]
     found = []
     for word in cues.target_preps:
-        prep = preps.get(word)
-        if prep is not None:
+        # a word may head two phrases ("for new EU members for two years"): each is a candidate
+        for prep in (p for p in preps if p.lower_ == word):
             obj = _pobj(prep)
             if (obj is not None and obj.i not in exclude and obj.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
                     and obj.ent_type_ not in TIME_ENTS):

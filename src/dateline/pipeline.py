@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from dateline import article
+from dateline import article, language
 from dateline.config import Settings
 from dateline.dates import Anchor, find_timexes, normalise
 from dateline.errors import DocumentError, ErrorKind
@@ -162,6 +162,9 @@ class Pipeline:
             work.nlp_text = article.mask(document.text, blanked)
             if not work.nlp_text.strip():
                 return self._fail(work, ErrorKind.EMPTY, "nothing but boilerplate")
+            verdict = language.check(work.nlp_text, document.language)
+            if not verdict.english:
+                return self._fail(work, ErrorKind.NOT_ENGLISH, verdict.reason)
         except Exception as error:  # a stage bug on one document must not stop the batch
             log.exception("preparing %s failed", document.id)
             return self._fail(work, ErrorKind.CODING, f"{type(error).__name__}: {error}")

@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 
 #: The stages after spaCy, in order. Each is a method `_stage_<name>(work) -> work`.
 STAGES = ("dates", "places", "events", "quotes", "filter")
+#: Sentences longer than this many tokens are left out of event extraction, with a warning: the
+#: longest sentence in the dev gold sets has 86 tokens, and the extractor compares every pair of
+#: triggers in a sentence, so a 20,000-word run-on "sentence" (a list, a scrape without full
+#: stops) would take hours instead of seconds.
+MAX_EVENT_SENTENCE_TOKENS = 250
 #: A month name and day inside a dateline ("MOSCOW, March 4. /TASS/."), for its timex.
 DATELINE_DATE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?", re.I)
@@ -225,6 +230,12 @@ class Pipeline:
             return self.resolver.resolve_span(span, date, memory)
 
         sentences = [s for s in work.doc.sents if s.text.strip() and not _inside(s.start_char, s.end_char, work.skip)]
+        for sentence in sentences:
+            if len(sentence) > MAX_EVENT_SENTENCE_TOKENS:
+                work.coded.warnings.append(
+                    f"sentence at characters {sentence.start_char}-{sentence.end_char} has {len(sentence):,} tokens, "
+                    f"over the {MAX_EVENT_SENTENCE_TOKENS} the event extractor reads: no events taken from it")
+        sentences = [s for s in sentences if len(s) <= MAX_EVENT_SENTENCE_TOKENS]
         # the dateline's date is when the report was filed, not when anything in it happened
         timexes = [t for t in work.coded.timexes if not _inside(t.start, t.end, work.skip)]
         context = DocumentContext(doc_id=work.document.id, date=date, timexes=timexes,

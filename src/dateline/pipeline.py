@@ -208,6 +208,11 @@ class Pipeline:
                 timexes.append(Timex(text=match.group(0), start=dateline.start + match.start(),
                                      end=dateline.start + match.end(), value=value, precision=precision))
         timexes.sort(key=lambda t: t.start)
+        for timex in timexes:
+            impossible = article.nonexistent_day(timex.text) if timex.value is None else None
+            if impossible:
+                work.coded.warnings.append(f"date '{impossible}' at character {timex.start} does not exist: "
+                                           "its value is left null")
         work.coded.timexes = timexes
         return work
 

@@ -14,9 +14,10 @@ from dateline.errors import DocumentError, ErrorKind
 from dateline.ingest.text import checked, read_file_text
 from dateline.records import Document
 
-#: Page navigation is never the article: without this, a page with no article text gives its menus
-#: (trafilatura falls back to whatever text there is).
-PRUNE_XPATH = ["//nav"]
+#: Navigation, embedded frames and no-script notices are never the article: without this, a page
+#: with no article text gives its menus or an iframe's fallback text (trafilatura falls back to
+#: whatever text there is).
+PRUNE_XPATH = ["//nav", "//iframe", "//noscript"]
 #: Elements whose content is code or embedded pages, never text to code.
 NOT_TEXT = ("script", "style", "noscript", "iframe", "template", "object", "embed", "svg")
 #: Elements that end a paragraph when flattening an HTML fragment (a feed entry's content).

@@ -138,7 +138,10 @@ class Pipeline:
 
     def _prepare(self, document: Document) -> Work:
         work = Work(document=document)
-        work.coded = CodedDocument(id=document.id, title=document.title, published=document.published,
+        # the input's own date only once read as ISO: a document skipped before it is analysed still
+        # gets a valid output line
+        work.coded = CodedDocument(id=document.id, title=document.title,
+                                   published=article.normalise_date(document.published),
                                    source=document.source, url=document.url, extra=dict(document.extra))
         try:
             if not document.text.strip():

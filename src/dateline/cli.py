@@ -72,12 +72,12 @@ def code(
     for result in pipeline.code(read(inputs)):
         if result.error is not None:
             failures += 1
-            console.print(f"[yellow]not coded[/yellow] {result.error}")
+            console.print(f"[yellow]{result.error.status}[/yellow] {result.error}")
         if result.coded is not None:
             writer.write(result.coded.to_dict(), result.document.text if result.document else None)
     writer.close()
     if failures:
-        console.print(f"{failures} input(s) could not be coded; see the messages above.")
+        console.print(f"{failures} input(s) not coded (skipped or failed); see the messages above.")
 
 
 @app.command()

@@ -49,6 +49,7 @@ data: kb gazetteer lexicon classifier
 
 bench: install
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/actors.py
 
 clean:
 	rm -rf $(VENV) out dateline.duckdb dateline.duckdb.wal .pytest_cache

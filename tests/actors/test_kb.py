@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -50,11 +49,13 @@ def test_petrarch_dates_become_iso(text, expected):
     assert phoenix_date(text) == expected
 
 
-def test_shipped_kb_loads_in_under_a_second():
-    started = time.perf_counter()
+def test_shipped_kb_loads_with_its_tables():
+    # load time is measured by bench/actors.py, not here: a shared CI machine makes timed tests flaky
     kb = load_kb()
-    assert time.perf_counter() - started < 1.0
     assert len(kb.entities) > 10_000 and "putin" in kb.aliases
+    putin = kb.entities[kb.aliases["putin"][0]]
+    assert putin.name == "Vladimir Putin" and putin.country == "RUS"
+    assert kb.entities[-1] is kb.entities[len(kb.entities) - 1]  # built once, then the same object
 
 
 def test_dump_is_byte_reproducible(tmp_path):
@@ -86,5 +87,10 @@ def test_every_curated_actor_row_names_its_source():
         for row in rows:
             note = row.get("source") or row.get("note")
             assert note is not None, (name, row)
-    for row in read_rows(CURATED / "actors.tsv"):
-        assert row["source"].strip(), row
+    from dateline.actors.build import curated_actor_files
+
+    files = curated_actor_files(CURATED)
+    assert len(files) > 1, "the themed actors_*.tsv files are read too"
+    for path in files:
+        for row in read_rows(path):
+            assert row["source"].strip(), (path.name, row)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from dateline.actors.coref import Coref
@@ -132,12 +130,13 @@ def test_overlay_csv_rows_are_read(tmp_path):
     assert ActorResolver.load(overlay).resolve("Acme").actor.sectors == ["PRM"]
 
 
-def test_cached_resolution_is_well_under_a_millisecond(resolver):
-    texts = ["Russian President Vladimir Putin", "36 Turkish soldiers", "Ankara", "militants"] * 250
-    started = time.perf_counter()
-    for text in texts:
-        resolver.resolve(text, "2020-03-04")
-    assert (time.perf_counter() - started) / len(texts) < 1e-3
+def test_a_cached_resolution_is_a_copy_the_caller_may_change(resolver):
+    # speed is measured by bench/actors.py; here: the cache hands out copies, never its own record
+    first = resolver.resolve("36 Turkish soldiers", "2020-03-04")
+    first.actor.sectors.append("XXX")
+    first.actor.start = 5
+    again = resolver.resolve("36 Turkish soldiers", "2020-03-04")
+    assert again.actor.sectors == ["MIL"] and again.actor.start is None
 
 
 @pytest.mark.model
@@ -219,3 +218,52 @@ def test_year_and_month_dates_are_read_as_their_middle(resolver, date, sector):
 ])
 def test_soldiers_of_a_country_are_named_after_its_armed_forces_at_the_date(resolver, text, date, name):
     assert resolver.resolve(text, date).actor.name == name
+
+
+def test_a_country_named_after_the_name_picks_that_namesake(resolver):
+    # 'Hassan' alone is Jordan's prince in PETRARCH; 'of Morocco' means King Hassan II
+    result = resolver.resolve("King Hassan of Morocco", "1993-09-01")
+    assert (result.actor.country, result.actor.name) == ("MAR", "Hassan Ii")
+
+
+def test_an_igo_title_before_a_name_says_whom_the_person_acts_for(resolver):
+    result = resolver.resolve("U.N. mediator Diego Cordovez", "1988-04-14")
+    assert result.actor.country == "IGO"
+    assert any("official of" in reason for reason in result.reasons)
+    assert resolver.resolve("Kremlin spokesman Dmitry Peskov", "2020-03-04").actor.country == "RUS"
+
+
+def test_a_people_of_a_country_belongs_to_that_country(resolver):
+    assert resolver.resolve("The Albanians of southern Serbia", "2001-03-01").actor.country == "SRB"
+    assert resolver.resolve("Russian soldiers in Syria", "2020-03-04").actor.country == "RUS"
+
+
+@pytest.mark.parametrize("text, country, sector", [
+    ("APEC", "IGO", None),
+    ("the ILO", "IGO", None),
+    ("Xinhua", "CHN", "JRN"),
+    ("the official Saudi Press Agency", "SAU", "JRN"),
+    ("Harvard University", "USA", "EDU"),
+    ("MONUSCO peacekeepers", "IGO", "MIL"),
+])
+def test_curated_igos_media_and_institutions_resolve(resolver, text, country, sector):
+    result = resolver.resolve(text, "2020-03-04")
+    assert result.actor.country == country
+    assert sector is None or sector in result.actor.sectors
+
+
+def test_an_acronym_that_is_also_a_place_needs_capitals(resolver):
+    assert resolver.resolve("ILO", "2020-03-04").actor.country == "IGO"
+    assert resolver.resolve("Ilo", "2020-03-04").actor.country == "PER"  # the Peruvian port
+
+
+def test_antarctica_is_no_country(resolver):
+    result = resolver.resolve("Antarctica", "2020-03-04")
+    assert result is None or result.actor.country is None
+
+
+def test_a_title_and_a_surname_name_the_one_office_holder_then(resolver):
+    result = resolver.resolve("Defense Minister Molano", "2022-04-01")
+    assert (result.actor.name, result.actor.country) == ("Diego Molano", "COL")
+    # no one of that surname in office: the title alone codes the sector, no person is guessed
+    assert resolver.resolve("President Brown", "2022-04-01").actor.name is None

@@ -106,6 +106,14 @@ def test_eval_scores_coded_predictions(tmp_path):
     assert "event type recall" in scores
 
 
+def test_actor_command_reads_json_lines_from_stdin_with_dash():
+    result = invoke("actor", "-", input='{"actor": "Ankara"}\n{"actor": "Putin and Erdogan", "date": "2020-03-04"}\n')
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["country"] for line in lines] == ["TUR", "RUS"]
+    assert [part["country"] for part in lines[1]["parts"]] == ["RUS", "TUR"]
+
+
 def test_actor_command_explains_a_resolution():
     result = invoke("actor", "Russian President Vladimir Putin", "--date", "2020-03-04", "--json")
     assert result.exit_code == 0

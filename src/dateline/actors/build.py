@@ -14,6 +14,13 @@ PHOENIX_ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.ac
 PHOENIX_AGENTS = "Phoenix.agents.txt"
 #: Cities below this population are left out: small towns collide with surnames and common words.
 MIN_CITY_POPULATION = 50_000
+#: An acronym as written in a curated file: 2 to 6 capitals or digits ('ILO', 'G20', 'SONNA').
+ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
+
+
+def curated_actor_files(curated: Path) -> list[Path]:
+    """actors.tsv and its themed companions (actors_igos.tsv, actors_media.tsv, ...), in a fixed order."""
+    return [curated / "actors.tsv", *sorted(curated.glob("actors_*.tsv"))]
 
 _CODE = re.compile(r"\[([^\]]*)\]")
 _DATE = re.compile(r"^\s*([<>]?)\s*(\d{6,8})?\s*(?:-\s*(\d{6,8}))?\s*$")
@@ -368,12 +375,15 @@ def build(shared: Path, curated: Path) -> dict[str, Any]:
     # curated actors: dated roles that outrank PETRARCH's, merged into the PETRARCH entity of the same name
     offices: dict[str, list[list[Any]]] = defaultdict(list)
     by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in read_rows(curated / "actors.tsv"):
-        by_name[row["name"].strip()].append(row)
+    curated_aliases: set[str] = set()
+    for path in curated_actor_files(curated):
+        for row in read_rows(path):
+            by_name[row["name"].strip()].append(row)
     for name in sorted(by_name):
         rows = by_name[name]
         kind = rows[0]["kind"].strip() or "organisation"
         names = [name] + [a for row in rows for a in split_list(row.get("aliases"), "|")]
+        curated_aliases.update(names)
         roles = [Role(row["country"].strip() or None, split_list(row["sectors"]),
                       row["start"].strip() or None, row["end"].strip() or None,
                       row["office"].strip() or None, "curated: " + row["source"].strip())
@@ -410,12 +420,17 @@ def build(shared: Path, curated: Path) -> dict[str, Any]:
     titles = {key(row["title"]): row["office"].strip() for row in read_rows(curated / "titles.tsv")}
 
     # PLOVER folds dependencies into their controlling state (Puerto Rico -> USA)
-    fold_to = {row["iso3"]: row["sovereign"] for row in read_rows(curated / "dependencies.tsv")}
+    # (an empty sovereign: no state's territory, such as Antarctica: no country)
+    fold_to = {row["iso3"]: row["sovereign"].strip() or None for row in read_rows(curated / "dependencies.tsv")}
     for value in places.values():
         value[0] = fold_to.get(value[0], value[0])
     for entity in entities:
         for role in [*entity[3], *([entity[4]] if entity[4] else [])]:
             role[0] = fold_to.get(role[0], role[0])
+    # a curated acronym that is also a place or a role word ('ILO' and Ilo, Peru; 'SANA' and Sana'a) is the
+    # organisation only when written in capitals
+    case_sensitive = sorted({key(alias) for alias in curated_aliases
+                             if ACRONYM.fullmatch(alias) and (key(alias) in places or key(alias) in role_words)})
     for roles_list in (e[3] for e in entities):
         roles_list.sort(key=lambda r: (r[2] or "", r[3] or "9999", r[0] or "", r[1], r[5]))
     return {
@@ -426,5 +441,6 @@ def build(shared: Path, curated: Path) -> dict[str, Any]:
         "role_words": dict(sorted(role_words.items())),
         "modifiers": dict(sorted(modifiers.items())),
         "titles": dict(sorted(titles.items())),
+        "case_sensitive": case_sensitive,
         "offices": {k: sorted(v, key=lambda r: (r[1] or "", r[0])) for k, v in sorted(offices.items())},
     }

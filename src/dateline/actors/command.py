@@ -25,8 +25,25 @@ def _check_date(date: object) -> str | None:
     return date
 
 
-def result_object(text: str, resolution: Resolution | None) -> dict[str, Any]:
-    """One actor object as in FORMATS.md plus kind, score and reasons (null fields when unresolved)."""
+def resolve_mention(resolver: ActorResolver, text: str, date: str | None, context: str | None
+                    ) -> tuple[Resolution | None, list[Resolution]]:
+    """The mention's actor and, for a compound mention ('Putin and Erdogan'), every actor in it: the
+    first of them stands for the line, the others follow under "parts"."""
+    parts = resolver.resolve_all(text, date, context)
+    if len(parts) > 1:
+        return parts[0], parts
+    return resolver.resolve(text, date, context), []
+
+
+def result_object(text: str, resolution: Resolution | None, parts: list[Resolution] | None = None
+                  ) -> dict[str, Any]:
+    """One actor object as in FORMATS.md plus kind, score and reasons (null fields when unresolved);
+    a compound mention adds "parts", one such object per actor it names."""
+    if parts:
+        data = result_object(text, resolution)
+        data["reasons"] = [f"compound mention: {len(parts)} actors (each under parts)", *data["reasons"]]
+        data["parts"] = [result_object(part.actor.text, part) for part in parts]
+        return data
     if resolution is None:
         return {"text": text, "name": None, "country": None, "sectors": [], "wikidata": None,
                 "kind": None, "score": 0.0, "reasons": ["no KB entry, place or role word matched"]}
@@ -53,11 +70,11 @@ def run(text: str, date: str | None = None, context: str | None = None, as_json:
     except ValueError as error:
         stdout.write(json.dumps({"error": str(error)}) + "\n")
         return EXIT_BAD_INPUT
-    resolution = resolver.resolve(text, date, context)
+    resolution, parts = resolve_mention(resolver, text, date, context)
     if as_json:
-        stdout.write(json.dumps(result_object(text, resolution), ensure_ascii=False) + "\n")
+        stdout.write(json.dumps(result_object(text, resolution, parts), ensure_ascii=False) + "\n")
     else:
-        _table(text, date, resolution, stdout)
+        _table(text, date, result_object(text, resolution, parts), stdout)
     return EXIT_OK if resolution is not None else EXIT_UNRESOLVED
 
 
@@ -72,8 +89,8 @@ def _batch(resolver: ActorResolver, stdin: TextIO, stdout: TextIO) -> int:
             if not isinstance(row, dict) or not isinstance(row.get("actor"), str):
                 raise ValueError("expected an object with a string field 'actor'")
             date = _check_date(row.get("date"))
-            resolution = resolver.resolve(row["actor"], date, row.get("context") or None)
-            out = result_object(row["actor"], resolution)
+            resolution, parts = resolve_mention(resolver, row["actor"], date, row.get("context") or None)
+            out = result_object(row["actor"], resolution, parts)
         except ValueError as error:  # json.JSONDecodeError is a ValueError
             out = {"error": f"<stdin>:{number}: {error}", "line": number}
             status = EXIT_BAD_INPUT
@@ -81,7 +98,7 @@ def _batch(resolver: ActorResolver, stdin: TextIO, stdout: TextIO) -> int:
     return status
 
 
-def _table(text: str, date: str | None, resolution: Resolution | None, stdout: TextIO) -> None:
+def _table(text: str, date: str | None, data: dict[str, Any], stdout: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -89,10 +106,11 @@ def _table(text: str, date: str | None, resolution: Resolution | None, stdout: T
     table = Table(title=f"actor: {text!r}" + (f" at {date}" if date else ""), show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value")
-    data = result_object(text, resolution)
     for field in ("name", "country", "sectors", "kind", "score"):
         value = data.get(field)
         table.add_row(field, ", ".join(value) if isinstance(value, list) else str(value))
     for i, reason in enumerate(data["reasons"]):
         table.add_row("why" if i == 0 else "", reason)
+    for part in data.get("parts", []):
+        table.add_row("part", f"{part['text']}: {part['name']} {part['country']} {', '.join(part['sectors'])}")
     console.print(table)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from dateline.actors.kb import Entity, KnowledgeBase, Role, fold, load_kb
+from dateline.actors.kb import Entity, KnowledgeBase, Role, fold, key, load_kb
 from dateline.nlp import sentence_of
 from dateline.records import Actor
 
@@ -40,6 +40,8 @@ LEADERSHIP = frozenset({"president", "chairman", "chairwoman", "chair", "head", 
                         "secretary general", "speaker", "chief", "member", "members", "spokesman",
                         "spokeswoman", "spokesperson"})
 PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
+#: PETRARCH's and PLOVER's codes for international bodies in the country field.
+INTERNATIONAL = frozenset({"IGO", "NGO"})
 #: A multi-word name within this rapidfuzz ratio of a KB alias is that entity: 92 accepts
 #: 'Vladimir Poutin' (97) and 'Mohammed'/'Mohamed', and rejects different people sharing a surname.
 FUZZY_NAME_CUTOFF = 92
@@ -145,6 +147,8 @@ class ActorResolver:
         self._fuzzy_names: list[str] | None = None
         self._role_starts = frozenset(k.split()[0] for k in kb.role_words) | frozenset(kb.modifiers)
         self._fuzzy_places: list[str] | None = None
+        self._extensions: dict[str, list[str]] | None = None  # alias key -> keys one word longer
+        self._surnames: dict[str, list[int]] | None = None    # surname -> curated persons
 
     @classmethod
     def load(cls, overlay: Path | None = None) -> "ActorResolver":
@@ -274,7 +278,7 @@ class ActorResolver:
         return out
 
     def _alias_allowed(self, k: str, cased: list[str]) -> bool:
-        if k in CASE_SENSITIVE or (len(k) <= 3 and " " not in k and k in self.kb.role_words):
+        if k in CASE_SENSITIVE or k in self.kb.case_sensitive or (len(k) <= 3 and " " not in k and k in self.kb.role_words):
             return all(tok.isupper() for tok in cased)
         if " " not in k and k in self.kb.role_words:
             return False  # 'police', 'army' as a single word is a role word, not an organisation
@@ -344,6 +348,10 @@ class ActorResolver:
                 matches, note = located
                 reasons.append(note)
                 score_penalty = 0.15
+        surnamed = self._titled_surname(matches, toks, cased, date) if dated else None
+        if surnamed is not None:
+            matches = sorted([*matches, surnamed[0]], key=lambda m: m.start)
+            reasons.append(surnamed[1])
         boundary = next((i for i, t in enumerate(toks) if t in PREPOSITIONS and i > 0), len(toks))
         head = [m for m in matches if m.start < boundary]
         tail = [m for m in matches if m.start >= boundary]
@@ -367,7 +375,11 @@ class ActorResolver:
         entities = [m for m in head if m.kind == "entity"]
         roles = [m for m in head if m.kind == "role"]
         places = [m for m in head if m.kind == "place"]
-        persons = [(m, self._pick(m, date, context)) for m in entities]
+        tail_countries = [m for m in tail if m.kind == "place" and m.value[1] in ("country", "demonym", "area")]
+        named = tail_countries[0].value[0] if tail_countries else None
+        persons = [(m, self._pick(m, date, context, named)) for m in entities]
+        if named is not None:
+            persons = [self._namesake_of(m, e, named) for m, e in persons]
         person = next(((m, e) for m, e in reversed(persons) if e.kind == "person"), None)
 
         country: str | None = None
@@ -381,9 +393,18 @@ class ActorResolver:
             role, why = role_at(entity, date)
             reasons.append(f"KB entry '{entity.name}' ({entity.source}) via alias '{match.key}'")
             reasons.append(why)
-            country = role.country if role else entity.country
+            country = (role.country if role else None) or entity.country  # an undated default may lack one
             sectors = list(role.sectors) if role else []
             name, kind, score = entity.name, "person", 0.95
+            bodies = [(m, e) for m, e in persons if e.kind != "person" and m.end <= match.start
+                      and e.country in INTERNATIONAL]
+            if bodies and country not in INTERNATIONAL and not former and bodies[-1][0].end < match.start:
+                # "U.N. mediator Diego Cordovez": the title says whom he acts for here
+                body = bodies[-1][1]
+                body_role, _ = role_at(body, date)
+                country = body.country
+                sectors = list(body_role.sectors) if body_role and body_role.sectors else []
+                reasons.append(f"acts as an official of '{body.name}' -> {country}")
             titles = [r for r in roles if r.end <= match.start and r.value and "ELI" not in r.value]
             words = match.key.split()
             for n in range(min(3, len(words) - 1), 0, -1):  # a title inside the alias: 'president bush'
@@ -405,7 +426,7 @@ class ActorResolver:
             role, why = role_at(entity, date)
             reasons.append(f"KB entry '{entity.name}' ({entity.kind}, {entity.source}) via alias '{match.key}'")
             reasons.append(why)
-            country = role.country if role else entity.country
+            country = (role.country if role else None) or entity.country  # an undated default may lack one
             sectors = list(role.sectors) if role else []
             name, kind, score = entity.name, entity.kind, 0.9
             after = [r for r in roles if r.start >= match.end and r.value]
@@ -472,6 +493,11 @@ class ActorResolver:
         if former and kind not in ("country", "demonym", "capital", "city", "region", "territory"):
             sectors = ["ELI"]
             reasons.append("'former' office holder -> ELI")
+        if kind == "demonym" and boundary < len(toks) and toks[boundary] == "of" and tail_countries:
+            # "the Albanians of southern Serbia": a people named by where they live; that country is theirs
+            country = tail_countries[0].value[0]
+            name = None  # still a people (kind demonym): only their country changes
+            reasons.append(f"a people 'of' {tail_countries[0].key} -> {country}")
         if country is None and tail:
             tail_places = [m for m in tail if m.kind == "place"]
             if tail_places:
@@ -484,7 +510,7 @@ class ActorResolver:
                 if m.kind == "entity":
                     entity = self._pick(m, date, context)
                     role, _ = role_at(entity, date)
-                    country = role.country if role else entity.country
+                    country = (role.country if role else None) or entity.country  # an undated default may lack one
                     if not sectors or roles and not roles[-1].value:
                         sectors = list(role.sectors) if role else sectors
                     reasons.append(f"of '{entity.name}' -> {country}")
@@ -502,8 +528,9 @@ class ActorResolver:
         actor = Actor(text=text, name=name, country=country, sectors=sectors)
         return Resolution(actor, kind, reasons, max(0.05, score - score_penalty))
 
-    def _pick(self, match: _Match, date: str, context: str | None) -> Entity:
-        """Among entities sharing an alias: the context's country, then one active at the date, curated first."""
+    def _pick(self, match: _Match, date: str, context: str | None, named: str | None = None) -> Entity:
+        """Among entities sharing an alias: the country the mention names ('... of Morocco'), the context's
+        country, then one active at the date, curated first."""
         ents = [self.kb.entities[i] for i in match.value]
         if len(ents) == 1:
             return ents[0]
@@ -511,8 +538,54 @@ class ActorResolver:
 
         def rank(e: Entity) -> tuple:
             active = any(r.covers(date) for r in e.roles) or e.default is not None
-            return (ctx is not None and e.country == ctx[0], active, e.curated, len(e.roles))
+            return (named is not None and e.country == named, ctx is not None and e.country == ctx[0],
+                    active, e.curated, len(e.roles))
         return max(ents, key=rank)
+
+    def _titled_surname(self, matches: list[_Match], toks: list[str], cased: list[str], date: str
+                        ) -> tuple[_Match, str] | None:
+        """'Deputy Secretary Hicks': a title, then one unknown capitalised word that is the surname of
+        exactly one curated person holding an office at the date (curated roles have trusted dates)."""
+        if any(m.kind == "entity" for m in matches) or not matches:
+            return None
+        last = matches[-1]
+        i = last.end
+        if last.kind != "role" or i != len(toks) - 1 or not cased[i][:1].isupper() or len(toks[i]) < 3:
+            return None
+        if self._surnames is None:
+            index: dict[str, list[int]] = {}
+            for ident in self.kb.entities.curated_ids():
+                entity = self.kb.entities[ident]
+                if entity.kind == "person":
+                    index.setdefault(key(entity.name).split()[-1], []).append(ident)
+            self._surnames = index
+        holders = [ident for ident in self._surnames.get(toks[i], [])
+                   if any(r.sectors and r.source.startswith(("curated", "overlay")) and r.covers(date)
+                          for r in self.kb.entities[ident].roles)]
+        if len(holders) != 1:
+            return None
+        entity = self.kb.entities[holders[0]]
+        return _Match(i, i + 1, "entity", toks[i], holders), (
+            f"title and surname '{cased[i]}' -> the one office holder of that name at {date}: {entity.name}")
+
+    def _namesake_of(self, match: _Match, entity: Entity, country: str) -> tuple[_Match, Entity]:
+        """'King Hassan of Morocco': when the alias names someone of another country, a longer alias of a
+        person of the named country ('Hassan II') is meant; else the first reading stands."""
+        if entity.kind != "person" or entity.country == country:
+            return match, entity
+        if self._extensions is None:
+            index: dict[str, list[str]] = {}
+            for k in self.kb.aliases:
+                if " " in k:
+                    head, _, _ = k.rpartition(" ")
+                    index.setdefault(head, []).append(k)
+            self._extensions = index
+        for longer in sorted(self._extensions.get(match.key, [])):
+            for ident in self.kb.aliases[longer]:
+                other = self.kb.entities[ident]
+                if other.kind == "person" and other.country == country:
+                    return _Match(match.start, match.end, "entity", longer, [ident]), other
+        return match, entity
 
     def _office_holder(self, roles: list[_Match], country: str, date: str) -> str | None:
         for r in reversed(roles):

@@ -152,6 +152,19 @@ def parse_date_parts(text: str) -> tuple[int | None, int | None, int | None] | N
     return (year, month, day)
 
 
+def nonexistent_day(text: str) -> str | None:
+    """The "February 30" or "31 April" written in `text` when that day is in no calendar, else None."""
+    for match in knowledge().date_regex.finditer(text):
+        month = _month_number(match.group("month") or match.group("month2"))
+        day = int(match.group("day") or match.group("day2"))
+        year = int(match.group("year")) if match.group("year") else 2000  # a leap year: February 29 exists
+        try:
+            date(year, month, day)
+        except ValueError:
+            return match.group(0)
+    return None
+
+
 def _title_place(text: str) -> str:
     """ "DAR ES SALAAM" -> "Dar es Salaam"; Title Case input is kept as written."""
     if not any(ch.isupper() for ch in text) or text != text.upper():

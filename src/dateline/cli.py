@@ -72,12 +72,12 @@ def code(
     for result in pipeline.code(read(inputs)):
         if result.error is not None:
             failures += 1
-            console.print(f"[yellow]not coded[/yellow] {result.error}")
+            console.print(f"[yellow]{result.error.status}[/yellow] {result.error}")
         if result.coded is not None:
             writer.write(result.coded.to_dict(), result.document.text if result.document else None)
     writer.close()
     if failures:
-        console.print(f"{failures} input(s) could not be coded; see the messages above.")
+        console.print(f"{failures} input(s) not coded (skipped or failed); see the messages above.")
 
 
 @app.command()
@@ -85,10 +85,18 @@ def run(
     inputs: Annotated[list[str], typer.Argument(help="Corpus: files, directories, globs, or - for stdin.")],
     db: Db = Path("dateline.duckdb"),
     jsonl: Annotated[Optional[Path], typer.Option("--jsonl", help="Also write the newly coded documents here.")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Write every skipped or failed input here as a "
+                                                   "JSON line (document id, origin, status, kind, reason); default: "
+                                                   "beside the database, e.g. dateline.report.jsonl.")] = None,
     published: Published = None, min_confidence: MinConfidence = None, batch_size: BatchSize = None,
     n_process: Processes = None, overlay: Overlay = None, config: Config = None,
 ) -> None:
-    """Code a corpus into the DuckDB store; documents already stored unchanged are not coded again."""
+    """Code a corpus into the DuckDB store; documents already stored unchanged are not coded again.
+
+    Every input ends coded, skipped or failed; the exit code is 0 whenever the run could go through
+    its inputs, bad documents or not, and 1 when it could not (database or report unwritable, or
+    not one input could be opened).
+    """
     from dateline.run import run as run_corpus
     from dateline.store.writers import Writer
 
@@ -101,19 +109,20 @@ def run(
     statuses: Counter[str] = Counter()
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("[green]{task.fields[coded]} coded[/green] [dim]{task.fields[unchanged]} unchanged"
-                                   "[/dim] [red]{task.fields[failed]} failed[/red]"), TimeElapsedColumn(),
+                                   "[/dim] [yellow]{task.fields[skipped]} skipped[/yellow] "
+                                   "[red]{task.fields[failed]} failed[/red]"), TimeElapsedColumn(),
                         console=console, transient=False)
     with progress:
-        task = progress.add_task("coding", total=None, coded=0, unchanged=0, failed=0)
+        task = progress.add_task("coding", total=None, coded=0, unchanged=0, skipped=0, failed=0)
 
         def on_document(_doc_id: str, status: str) -> None:
             statuses[status] += 1
             progress.update(task, advance=1, coded=statuses["coded"], unchanged=statuses["unchanged"],
-                            failed=statuses["failed"])
+                            skipped=statuses["skipped"], failed=statuses["failed"])
 
         try:
             summary = run_corpus(inputs, settings, on_document=on_document,
-                                 output=writer.write if writer is not None else None)
+                                 output=writer.write if writer is not None else None, report=report)
         except DatelineError as error:
             _fail(str(error), 1)
         finally:
@@ -123,10 +132,11 @@ def run(
     table = Table(title=f"dateline run {summary.run_id} -> {db}")
     table.add_column("documents", justify="right")
     table.add_column("coded", justify="right")
-    table.add_column("unchanged", justify="right")
+    table.add_column("skipped (unchanged)", justify="right")
     table.add_column("failed", justify="right")
     table.add_column("events", justify="right")
-    table.add_row(str(counts.given), str(counts.coded), str(counts.unchanged), str(counts.failed), str(counts.events))
+    table.add_row(str(counts.given), str(counts.coded), f"{counts.skipped} ({counts.unchanged})", str(counts.failed),
+                  str(counts.events))
     out.print(table)
     if summary.by_type:
         types = Table(title="events by type (this run)")
@@ -135,8 +145,16 @@ def run(
         for name, n in sorted(summary.by_type.items(), key=lambda item: (-item[1], item[0])):
             types.add_row(name, str(n))
         out.print(types)
-    for failure in summary.failures:
-        console.print(f"[yellow]not coded[/yellow] {failure}")
+    shown = summary.failures
+    for failure in shown:
+        console.print(f"[yellow]{failure.status}[/yellow] {failure}")
+    not_coded = counts.skipped - counts.unchanged + counts.failed
+    if not_coded:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in summary.by_kind.most_common() if kind != "unchanged")
+        more = f" (the first {len(shown)} above)" if len(shown) < not_coded else ""
+        console.print(f"{not_coded} input(s) not coded: {kinds}; every one is listed in {summary.report}{more}")
+    if not summary.proceeded:
+        _fail("not one input could be opened; nothing was coded", 1)
 
 
 @app.command()

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from dateline import article
+from dateline import article, language
 from dateline.config import Settings
 from dateline.dates import Anchor, find_timexes, normalise
 from dateline.errors import DocumentError, ErrorKind
@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 
 #: The stages after spaCy, in order. Each is a method `_stage_<name>(work) -> work`.
 STAGES = ("dates", "places", "events", "quotes", "filter")
+#: Sentences longer than this many tokens are left out of event extraction, with a warning: the
+#: longest sentence in the dev gold sets has 86 tokens, and the extractor compares every pair of
+#: triggers in a sentence, so a 20,000-word run-on "sentence" (a list, a scrape without full
+#: stops) would take hours instead of seconds.
+MAX_EVENT_SENTENCE_TOKENS = 250
 #: A month name and day inside a dateline ("MOSCOW, March 4. /TASS/."), for its timex.
 DATELINE_DATE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?", re.I)
@@ -133,7 +138,10 @@ class Pipeline:
 
     def _prepare(self, document: Document) -> Work:
         work = Work(document=document)
-        work.coded = CodedDocument(id=document.id, title=document.title, published=document.published,
+        # the input's own date only once read as ISO: a document skipped before it is analysed still
+        # gets a valid output line
+        work.coded = CodedDocument(id=document.id, title=document.title,
+                                   published=article.normalise_date(document.published),
                                    source=document.source, url=document.url, extra=dict(document.extra))
         try:
             if not document.text.strip():
@@ -162,6 +170,9 @@ class Pipeline:
             work.nlp_text = article.mask(document.text, blanked)
             if not work.nlp_text.strip():
                 return self._fail(work, ErrorKind.EMPTY, "nothing but boilerplate")
+            verdict = language.check(work.nlp_text, document.language)
+            if not verdict.english:
+                return self._fail(work, ErrorKind.NOT_ENGLISH, verdict.reason)
         except Exception as error:  # a stage bug on one document must not stop the batch
             log.exception("preparing %s failed", document.id)
             return self._fail(work, ErrorKind.CODING, f"{type(error).__name__}: {error}")
@@ -200,6 +211,11 @@ class Pipeline:
                 timexes.append(Timex(text=match.group(0), start=dateline.start + match.start(),
                                      end=dateline.start + match.end(), value=value, precision=precision))
         timexes.sort(key=lambda t: t.start)
+        for timex in timexes:
+            impossible = article.nonexistent_day(timex.text) if timex.value is None else None
+            if impossible:
+                work.coded.warnings.append(f"date '{impossible}' at character {timex.start} does not exist: "
+                                           "its value is left null")
         work.coded.timexes = timexes
         return work
 
@@ -222,6 +238,12 @@ class Pipeline:
             return self.resolver.resolve_span(span, date, memory)
 
         sentences = [s for s in work.doc.sents if s.text.strip() and not _inside(s.start_char, s.end_char, work.skip)]
+        for sentence in sentences:
+            if len(sentence) > MAX_EVENT_SENTENCE_TOKENS:
+                work.coded.warnings.append(
+                    f"sentence at characters {sentence.start_char}-{sentence.end_char} has {len(sentence):,} tokens, "
+                    f"over the {MAX_EVENT_SENTENCE_TOKENS} the event extractor reads: no events taken from it")
+        sentences = [s for s in sentences if len(s) <= MAX_EVENT_SENTENCE_TOKENS]
         # the dateline's date is when the report was filed, not when anything in it happened
         timexes = [t for t in work.coded.timexes if not _inside(t.start, t.end, work.skip)]
         context = DocumentContext(doc_id=work.document.id, date=date, timexes=timexes,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
@@ -13,8 +13,12 @@ from dateline.events.modality import cues
 from dateline.nlp import doc_text, sentence_of
 from dateline.records import Actor, Quote
 
-#: Curly pairs, straight double quotes, and the AQUAINT/LDC convention ``...''.
-QUOTE_PAIRS = re.compile(r"“([^”]{2,}?)”|\"([^\"\n]{2,}?)\"|``(.{2,}?)''", re.S)
+#: Opening marks and what closes them: curly pairs, straight double quotes (within one line), and
+#: the AQUAINT/LDC convention ``...''.
+CLOSERS = {"“": "”", '"': '"', "``": "''"}
+_OPENER = re.compile('“|"|``')
+#: A quote has at least this many characters between its marks.
+MIN_QUOTE_CHARS = 2
 #: Shorter than this it is a scare quote ("so-called 'terrorists'"), not speech.
 MIN_QUOTE_WORDS = 3
 PRONOUNS = {"he", "she", "they", "i", "we"}
@@ -37,16 +41,14 @@ def find_quotes(doc: Doc, resolve: Callable[[SpacySpan], list], skip: Sequence[t
     """Quotes in reading order, each with the speaker named next to it or the last one named."""
     text = doc_text(doc)
     spans = []
-    for match in QUOTE_PAIRS.finditer(text):
-        group = next(i for i in (1, 2, 3) if match.group(i) is not None)
-        start, end = match.start(group), match.end(group)
+    for outer_start, start, end, outer_end in quote_marks(text):
         body = text[start:end].strip()
         if len(body.split()) < MIN_QUOTE_WORDS or any(a <= start < b for a, b in skip):
             continue
         lead = len(text[start:end]) - len(text[start:end].lstrip())
         start += lead
         end = start + len(body.rstrip(",").rstrip())
-        spans.append((start, end, match.start(), match.end()))
+        spans.append((start, end, outer_start, outer_end))
     if not spans:
         return []
 
@@ -75,6 +77,39 @@ def find_quotes(doc: Doc, resolve: Callable[[SpacySpan], list], skip: Sequence[t
             break
         quotes.append(Quote(text=text[start:end], start=start, end=end, speaker=speaker))
     return quotes
+
+
+def quote_marks(text: str) -> Iterator[tuple[int, int, int, int]]:
+    """(outer start, body start, body end, outer end) of each quoted passage, left to right and not
+    overlapping: an opening mark, at least MIN_QUOTE_CHARS, then the first closing mark after them
+    (a curly or straight body holds no closing mark, a straight one no line break either).
+
+    One pass over the text: where each closing mark next occurs is remembered, so a text full of
+    opening marks that never close (or deeply nested ones) costs no more than a plain one; a
+    regular expression with a lazy body rescans the rest of the text from every opening mark.
+    """
+    next_close: dict[str, int] = {}     # opener -> the next closer at or after the last place looked
+    next_newline = -2
+    position = 0
+    while (match := _OPENER.search(text, position)) is not None:
+        opener, outer_start, body_start = match.group(), match.start(), match.end()
+        earliest = body_start + MIN_QUOTE_CHARS
+        # the `` body may hold anything, so its closer is the first '' after the shortest body
+        look_from = earliest if opener == "``" else body_start
+        close = next_close.get(opener, -2)
+        if close != -1 and close < look_from:
+            close = next_close[opener] = text.find(CLOSERS[opener], look_from)
+        if opener == '"' and close != -1:
+            if next_newline != -1 and next_newline < body_start:
+                next_newline = text.find("\n", body_start)
+            if next_newline != -1 and next_newline < close:
+                close = -1
+        if close == -1 or close < earliest:
+            position = outer_start + 1
+            continue
+        outer_end = close + len(CLOSERS[opener])
+        yield outer_start, body_start, close, outer_end
+        position = outer_end
 
 
 def _sentence_at(doc: Doc, starts: list[int], char: int) -> SpacySpan | None:

@@ -148,11 +148,11 @@ def test_corpus_jsonl_keeps_published_source_and_url():
 # ---------------------------------------------------------------- CSV
 
 
-def test_csv_without_text_column_is_one_error_naming_it(tmp_path):
+def test_csv_without_text_column_reports_each_row_naming_the_columns(tmp_path):
     path = _write(tmp_path / "docs.csv", "id,body\n1,Talks resumed.\n2,Talks ended.\n")
-    [error] = _read(path)
-    assert error.kind is ErrorKind.MALFORMED
-    assert "'text'" in error.reason and "'body'" in error.reason
+    errors = _read(path)
+    assert [(e.kind, e.origin) for e in errors] == [(ErrorKind.MALFORMED, f"{path}:2"), (ErrorKind.MALFORMED, f"{path}:3")]
+    assert "'text'" in errors[0].reason and "'body'" in errors[0].reason
 
 
 def test_csv_rows_become_documents_and_bad_rows_are_reported(tmp_path):

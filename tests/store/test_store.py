@@ -47,14 +47,15 @@ def test_known_hashes_tell_unchanged_documents(tmp_path):
         assert store.known_hashes(["d1", "zz"]) == {"d1": document_hash(given())}
 
 
-def test_failed_document_is_stored_with_its_reason(tmp_path):
-    error = DocumentError(ErrorKind.EMPTY, "the document has no text", origin="a.txt", document_id="d2")
-    empty = {**coded_doc("d2"), "events": [], "places": [], "timexes": []}
+def test_skipped_and_failed_documents_are_stored_with_their_status_and_reason(tmp_path):
+    empty = DocumentError(ErrorKind.EMPTY, "the document has no text", origin="a.txt", document_id="d2")
+    broken = DocumentError(ErrorKind.CODING, "ValueError: boom", origin="b.txt", document_id="d3")
+    bare = {**coded_doc("d2"), "events": [], "places": [], "timexes": []}
     with Store(tmp_path / "t.duckdb") as store:
-        store.write_batch([(given("d2", ""), empty, error)], "r1")
-        row = store.con.execute("SELECT status, reason FROM documents WHERE id = 'd2'").fetchone()
-        assert row == ("failed", "the document has no text")
-        assert store.con.execute("SELECT kind FROM failures").fetchone() == ("empty",)
+        store.write_batch([(given("d2", ""), bare, empty), (given("d3"), {**bare, "id": "d3"}, broken)], "r1")
+        rows = store.con.execute("SELECT id, status, reason FROM documents ORDER BY id").fetchall()
+        assert rows == [("d2", "skipped", "the document has no text"), ("d3", "failed", "ValueError: boom")]
+        assert store.con.execute("SELECT kind FROM failures ORDER BY kind").fetchall() == [("coding",), ("empty",)]
 
 
 def test_query_filters_by_dyad_type_and_dates(tmp_path):

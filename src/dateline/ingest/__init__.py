@@ -12,7 +12,7 @@ from dateline.errors import DocumentError, ErrorKind
 from dateline.ingest.feeds import read_feed_file
 from dateline.ingest.html import read_html_file
 from dateline.ingest.tabular import read_csv_file, read_jsonl_file, read_jsonl_lines
-from dateline.ingest.text import decode, from_text, read_text_file
+from dateline.ingest.text import MAX_DOCUMENT_BYTES, decode, from_text, read_text_file
 from dateline.records import Document, content_id
 
 Reader = Callable[[Path, "str | None"], Iterator["Document | DocumentError"]]
@@ -33,6 +33,8 @@ READERS: dict[str, Reader] = {
 
 STDIN = "-"
 STDIN_ORIGIN = "<stdin>"
+#: Bytes of standard input read to tell JSON Lines from one plain-text document.
+STDIN_PROBE_BYTES = 65536
 _GLOB_CHARS = set("*?[")
 
 __all__ = ["READERS", "read", "read_path"]
@@ -56,11 +58,33 @@ def _directory_files(directory: Path) -> list[Path]:
     )
 
 
+class _Rejoined(io.RawIOBase):
+    """A stream whose first bytes were already read: those bytes, then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]):
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._head[:len(buffer)] if self._head else self._rest.read(len(buffer))
+        self._head = self._head[len(data):]
+        buffer[:len(data)] = data
+        return len(data)
+
+
 def read_stdin(stream: IO[bytes], encoding: str | None = None) -> Iterator[Document | DocumentError]:
-    """JSON Lines when the first character is "{", else the whole stream is one text document."""
-    data = stream.read()
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        yield from read_jsonl_lines(io.BytesIO(data), STDIN_ORIGIN, encoding)
+    """JSON Lines when the first character is "{" (streamed line by line), else the whole stream
+    is one text document (up to the size limit)."""
+    head = stream.read(STDIN_PROBE_BYTES)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        yield from read_jsonl_lines(io.BufferedReader(_Rejoined(head, stream)), STDIN_ORIGIN, encoding)
+        return
+    data = head + stream.read(MAX_DOCUMENT_BYTES + 1 - len(head))
+    if len(data) > MAX_DOCUMENT_BYTES:
+        yield DocumentError(ErrorKind.TOO_LARGE, f"over the {MAX_DOCUMENT_BYTES:,}-byte limit", STDIN_ORIGIN)
         return
     text = decode(data, STDIN_ORIGIN, encoding)
     yield text if isinstance(text, DocumentError) else from_text(text, content_id(text), STDIN_ORIGIN)

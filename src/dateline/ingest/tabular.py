@@ -10,8 +10,35 @@ from typing import IO, Any, Iterator
 import orjson
 
 from dateline.errors import DocumentError, ErrorKind
-from dateline.ingest.text import checked, read_file_text
-from dateline.records import Document
+from dateline.ingest.text import MAX_DOCUMENT_BYTES, checked, read_file_text
+from dateline.records import DOCUMENT_FIELDS, Document
+
+#: Bytes read at a time while passing over the rest of a line that is too long to keep.
+_SKIP_CHUNK = 1 << 20
+# csv refuses cells over 128 KB by default; an article may be longer, and one over the size
+# limit is reported as too large by the pipeline, like any other document
+csv.field_size_limit(MAX_DOCUMENT_BYTES)
+
+
+def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, bytes, length) of each line; bytes is None for a line over `limit` bytes,
+    which is passed over without being held in memory whole."""
+    number = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield number, line, len(line)
+            continue
+        length = len(line)
+        while not line.endswith(b"\n"):
+            line = stream.readline(_SKIP_CHUNK)
+            if not line:
+                break
+            length += len(line)
+        yield number, None, length
 
 
 def _from_mapping(data: Any, origin: str) -> Document | DocumentError:
@@ -25,10 +52,16 @@ def _from_mapping(data: Any, origin: str) -> Document | DocumentError:
     return checked(document)
 
 
-def read_jsonl_lines(lines: IO[bytes], name: str, encoding: str | None = None) -> Iterator[Document | DocumentError]:
-    """Stream documents from JSON Lines; blank lines are skipped, origin is "name:LINE"."""
-    for number, raw in enumerate(lines, start=1):
+def read_jsonl_lines(lines: IO[bytes], name: str, encoding: str | None = None,
+                     limit: int = MAX_DOCUMENT_BYTES) -> Iterator[Document | DocumentError]:
+    """Stream documents from JSON Lines; blank lines are no documents, origin is "name:LINE".
+    A line over `limit` bytes is reported as too large without being read into memory."""
+    for number, raw, length in _bounded_lines(lines, limit):
         origin = f"{name}:{number}"
+        if raw is None:
+            yield DocumentError(ErrorKind.TOO_LARGE, f"line of {length:,} bytes is over the {limit:,}-byte limit",
+                                origin)
+            continue
         if not raw.strip():
             continue
         try:
@@ -58,13 +91,14 @@ def read_jsonl_file(path: Path, encoding: str | None = None) -> Iterator[Documen
 
 def read_csv_file(path: Path, encoding: str | None = None) -> Iterator[Document | DocumentError]:
     """A header row, then one document per row; rows are numbered as in a spreadsheet
-    (the header is row 1)."""
+    (the header is row 1). A bad row is reported where it is and the rows after it are read."""
     origin = str(path)
     text = read_file_text(path, encoding)
     if isinstance(text, DocumentError):
         yield text
         return
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: an unclosed quote is an error at the end, not a cell silently swallowing the rows below
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -75,24 +109,28 @@ def read_csv_file(path: Path, encoding: str | None = None) -> Iterator[Document 
         return
     columns = [name.strip() for name in header]
     # the documented field names are matched whatever their case ("Text", "TITLE")
-    columns = [name.lower() if name.lower() in ("id", "text", "title", "published", "source", "url", "language")
-               else name for name in columns]
+    columns = [name.lower() if name.lower() in DOCUMENT_FIELDS else name for name in columns]
+    missing_text = None
     if "text" not in columns:
-        yield DocumentError(ErrorKind.MALFORMED,
-                            f"no 'text' column; the header has {', '.join(map(repr, columns)) or 'no names'}",
-                            origin)
-        return
+        missing_text = f"no 'text' column; the header has {', '.join(map(repr, columns)) or 'no names'}"
     row_number = 1
-    try:
-        for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
             row_number += 1
-            row_origin = f"{origin}:{row_number}"
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(columns):
-                yield DocumentError(ErrorKind.MALFORMED,
-                                    f"{len(row)} fields but the header names {len(columns)}", row_origin)
-                continue
+            yield DocumentError(ErrorKind.MALFORMED, f"bad CSV row: {error}", f"{origin}:{row_number}")
+            continue
+        row_number += 1
+        row_origin = f"{origin}:{row_number}"
+        if not any(cell.strip() for cell in row):
+            continue
+        if missing_text is not None:
+            yield DocumentError(ErrorKind.MALFORMED, missing_text, row_origin)
+        elif len(row) > len(columns):
+            yield DocumentError(ErrorKind.MALFORMED,
+                                f"{len(row)} fields but the header names {len(columns)}", row_origin)
+        else:
             yield _from_mapping(dict(zip(columns, row + [""] * (len(columns) - len(row)))), row_origin)
-    except csv.Error as error:
-        yield DocumentError(ErrorKind.MALFORMED, f"CSV error after row {row_number}: {error}", origin)

@@ -51,6 +51,10 @@ CREATE TABLE IF NOT EXISTS failures (
 CREATE TABLE IF NOT EXISTS runs (
     id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, inputs VARCHAR, given INTEGER,
     coded INTEGER, unchanged INTEGER, failed INTEGER, events INTEGER, settings JSON);
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS skipped INTEGER;
+CREATE TABLE IF NOT EXISTS not_coded (
+    run_id VARCHAR, seq BIGINT, document_id VARCHAR, origin VARCHAR, status VARCHAR, kind VARCHAR,
+    reason VARCHAR, PRIMARY KEY (run_id, seq));
 """
 
 #: DuckDB column types as Arrow types, for bulk inserts from Arrow tables.
@@ -62,11 +66,19 @@ DOCUMENT_TABLES = ("events", "event_actors", "places", "timexes", "quotes")
 
 @dataclass
 class RunCounts:
+    """What became of a run's inputs: every one is coded, skipped or failed (`unchanged` is the
+    part of `skipped` already stored with the same content)."""
+
     given: int = 0
     coded: int = 0
+    skipped: int = 0
     unchanged: int = 0
     failed: int = 0
     events: int = 0
+
+    @property
+    def accounted(self) -> bool:
+        return self.coded + self.skipped + self.failed == self.given
 
 
 class Store:
@@ -128,7 +140,7 @@ class Store:
             documents.append({
                 "id": coded["id"], "hash": document_hash(given), "origin": given.get("origin"),
                 "title": coded.get("title"), "published": coded.get("published"), "source": coded.get("source"),
-                "url": coded.get("url"), "text": text, "status": "failed" if error else "coded",
+                "url": coded.get("url"), "text": text, "status": error.status if error else "coded",
                 "reason": str(error.reason) if error else None, "warnings": coded.get("warnings") or [],
                 "coded": orjson.dumps(coded).decode(), "run_id": run_id, "coded_at": now})
             if error is not None:
@@ -187,17 +199,21 @@ class Store:
         self.con.execute("DELETE FROM failures WHERE id = ?", [row["id"]])
         self._insert("failures", [row])
 
+    def record_not_coded(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Rows of the `not_coded` table: run_id, seq, document_id, origin, status, kind, reason."""
+        self._insert("not_coded", list(rows))
+
     def start_run(self, run_id: str, inputs: Sequence[str], settings: dict[str, Any]) -> None:
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         self._insert("runs", [{"id": run_id, "started": now, "finished": None, "inputs": " ".join(inputs),
-                               "given": 0, "coded": 0, "unchanged": 0, "failed": 0, "events": 0,
+                               "given": 0, "coded": 0, "skipped": 0, "unchanged": 0, "failed": 0, "events": 0,
                                "settings": orjson.dumps(settings, default=str).decode()}])
 
     def finish_run(self, run_id: str, counts: RunCounts) -> None:
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        self.con.execute("UPDATE runs SET finished = ?, given = ?, coded = ?, unchanged = ?, failed = ?, events = ? "
-                         "WHERE id = ?", [now, counts.given, counts.coded, counts.unchanged, counts.failed,
-                                          counts.events, run_id])
+        self.con.execute("UPDATE runs SET finished = ?, given = ?, coded = ?, skipped = ?, unchanged = ?, failed = ?, "
+                         "events = ? WHERE id = ?", [now, counts.given, counts.coded, counts.skipped, counts.unchanged,
+                                                     counts.failed, counts.events, run_id])
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:

@@ -9,6 +9,8 @@ from importlib import resources
 import yaml
 from spacy.tokens import Span, Token
 
+from dateline.nlp import children
+
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 #: Children cut from an actor's noun phrase: clauses and prepositional tails say more than who.
 PHRASE_CUT = {"relcl", "acl", "advcl", "punct", "prep", "cc", "dep", "parataxis", "appos_clause"}
@@ -69,7 +71,7 @@ def phrase(head: Token, avoid: Token | None = None) -> Span:
     stack = [head]
     while stack:
         token = stack.pop()
-        for child in token.children:
+        for child in children(token):
             before = head.doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
             if before is not None and before.text == "(" and child.i > head.i:
                 continue        # "(ILO)", "(Nation)": a parenthesis glosses the name, it is not part of it
@@ -95,7 +97,7 @@ def phrase(head: Token, avoid: Token | None = None) -> Span:
 
 
 def _child(token: Token, *deps: str) -> Token | None:
-    for child in token.children:
+    for child in children(token):
         if child.dep_ in deps:
             return child
     return None
@@ -190,7 +192,7 @@ def light_verb_of(noun: Token, cues: ArgumentCues | None = None) -> Token | None
 
 def _prep_targets(token: Token, cues: ArgumentCues, exclude: set[int]) -> list[Argument]:
     """Objects of the recipient prepositions under `token`, in the prepositions' order of preference."""
-    preps = [child for child in token.children if child.dep_ in ("prep", "dative")]
+    preps = [child for child in children(token) if child.dep_ in ("prep", "dative")]
     found = []
     for word in cues.target_preps:
         # a word may head two phrases ("for new EU members for two years"): each is a candidate
@@ -205,7 +207,7 @@ def _prep_targets(token: Token, cues: ArgumentCues, exclude: set[int]) -> list[A
 def _between(noun: Token, exclude: set[int]) -> list[Argument]:
     """The parties of 'between X and Y' under an event noun."""
     found = []
-    for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "between"):
+    for prep in (c for c in children(noun) if c.dep_ == "prep" and c.lower_ == "between"):
         first = _pobj(prep)
         parties = [first, *(first.conjuncts if first is not None else ())]
         found.extend(Argument(p, "'between' party") for p in parties if p is not None and p.i not in exclude)
@@ -216,11 +218,11 @@ def _motives(head: Token, cues: ArgumentCues, exclude: set[int]) -> list[Argumen
     """Whom an act answers: "in protest at X", "in retaliation for X", "in response to X" (cues:
     motive_nouns); X, or the party inside X, is the recipient."""
     found = []
-    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "in"):
+    for prep in (c for c in children(head) if c.dep_ == "prep" and c.lower_ == "in"):
         motive = _pobj(prep)
         if motive is None or motive.lemma_.lower() not in cues.motive_nouns:
             continue
-        for inner in (c for c in motive.children if c.dep_ == "prep"):
+        for inner in (c for c in children(motive) if c.dep_ == "prep"):
             obj = _pobj(inner)
             if obj is not None and obj.i not in exclude:
                 found.append(Argument(obj, f"'in {motive.lower_} {inner.lower_}' object"))
@@ -246,7 +248,7 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
         options.extend(_between(event_noun, exclude))
         # "announced a suspension of air links with Serbia", "demanded the removal of President X":
         # what the event noun acts on, and the parties hanging off it
-        for prep in (c for c in event_noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for prep in (c for c in children(event_noun) if c.dep_ == "prep" and c.lower_ == "of"):
             inner = _pobj(prep)
             if inner is not None and inner.i not in exclude:
                 options.append(Argument(inner, f"'of' object of '{event_noun.text}'"))
@@ -261,13 +263,13 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
     if obj is not None:
         # the parser often hangs "with Erdogan" on the object: "discussed the crisis with Erdogan"
         options.extend(_prep_targets(obj, cues, exclude))
-    for clause in verb.children:
+    for clause in children(verb):
         # "demanded that the United States match ...": who is to act is the recipient
         if clause.dep_ in ("ccomp", "xcomp"):
             inner = _child(clause, "nsubj", "nsubjpass")
             if inner is not None and inner.i not in exclude and inner.lower_ not in RELATIVE_PRONOUNS:
                 options.append(Argument(inner, f"subject of the {clause.dep_} '{clause.text}'"))
-    for clause in verb.children:
+    for clause in children(verb):
         # "threatened to cut off electricity to Nakhichevan", "refused to deploy troops in Iraq",
         # "warned that police would not tolerate rallies by Kifaya": the act threatened, refused
         # or asked for names the recipient, when the clause's own subject does not
@@ -278,7 +280,7 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
                 options.extend(_prep_targets(inner_obj, cues, exclude))
                 if inner_obj.i not in exclude:
                     options.append(Argument(inner_obj, f"object of '{clause.text}'"))
-            for act in clause.children:
+            for act in children(clause):
                 # "refused to allow United Nations planes to land": who was to be let act
                 if act.dep_ in ("ccomp", "xcomp"):
                     inner = _child(act, "nsubj", "nsubjpass")
@@ -286,8 +288,8 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
                         options.append(Argument(inner, f"subject of '{act.text}' under '{clause.text}'"))
     # a condition or purpose hangs off the verb or off the act it threatens ("threatened to
     # strike unless ...")
-    complements = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
-    for clause in (c for head in (verb, *complements) for c in head.children):
+    complements = [c for c in children(verb) if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+    for clause in (c for head in (verb, *complements) for c in children(head)):
         if clause.dep_ != "advcl" or clause.pos_ not in ("VERB", "AUX"):
             continue
         mark = _child(clause, "mark")
@@ -312,7 +314,7 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
     for head in dict.fromkeys(acts):
         if head is None:
             continue
-        for child in head.children:
+        for child in children(head):
             if child.dep_ == "prep" and child.lower_ in ("in", "for", "into"):
                 place = _pobj(child)
                 if place is not None and place.ent_type_ in ("GPE", "LOC", "NORP") and place.i not in exclude:
@@ -336,7 +338,7 @@ AFFILIATION_PREPS = ("with", "in", "to", "from")
 def inner_parties(token: Token) -> list[Argument]:
     """Party-bearing words inside a noun phrase, nearest first."""
     found: list[Argument] = []
-    for child in token.children:
+    for child in children(token):
         if child.dep_ == "poss" and child.pos_ != "PRON":
             found.append(Argument(child, f"possessor in '{token.text}'"))
         elif child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
@@ -345,14 +347,14 @@ def inner_parties(token: Token) -> list[Argument]:
             agent = _passive_agent(child)       # "crimes committed by Croat forces"
             if agent is not None:
                 found.append(Argument(agent, f"agent of '{child.text}'"))
-            for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ in AFFILIATION_PREPS):
+            for prep in (c for c in children(child) if c.dep_ == "prep" and c.lower_ in AFFILIATION_PREPS):
                 # "workers affiliated with the Serbian Workers' Union", "a newspaper based in Beirut"
                 obj = _pobj(prep)
                 if obj is not None:
                     found.append(Argument(obj, f"'{child.text} {prep.lower_}' object"))
     found.extend(_between(token, set()))
     for word in INNER_PREPS:
-        for child in token.children:
+        for child in children(token):
             if child.dep_ == "prep" and child.lower_ == word:
                 obj = _pobj(child)
                 if obj is not None:
@@ -371,7 +373,7 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
         return verb_arguments(verb, head)
     source: Argument | None = None
     target: Argument | None = None
-    for child in noun.children:
+    for child in children(noun):
         if child.dep_ == "poss" and child.lower_ not in ("its", "their", "his", "her"):
             source = source or Argument(child, "possessor")
         elif child.dep_ == "prep" and child.lower_ == "between":
@@ -386,7 +388,7 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
             if obj is not None:
                 source = Argument(obj, f"'{child.lower_}' agent")
     if source is None:
-        for child in noun.children:
+        for child in children(noun):
             if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
                 source = Argument(child, "nationality modifier")
                 break
@@ -404,7 +406,7 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
             source = Argument(doer, f"subject of '{verb.text} {noun.head.text}'")
     if source is None and noun.dep_ in ("nsubj", "dobj", "pobj"):
         # "the attack, carried out by ...": participial agent
-        for child in noun.children:
+        for child in children(noun):
             if child.dep_ == "acl":
                 agent = _passive_agent(child)
                 if agent is not None:
@@ -415,7 +417,7 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
 def count(token: Token) -> int | None:
     """The number a casualty phrase gives ("36 Turkish soldiers", "more than 200", "three")."""
     cues = argument_cues()
-    for child in token.children:
+    for child in children(token):
         if child.dep_ in ("nummod", "quantmod") or child.like_num:
             text = child.text.replace(",", "")
             if text.isdigit():
@@ -434,7 +436,7 @@ def casualties(trigger: Token, target: Token | None) -> dict[str, int]:
     """Casualty counts in the trigger's own clause: 'killed 36 soldiers', 'at least 12 were wounded'."""
     cues = argument_cues()
     found: dict[str, int] = {}
-    candidates = [trigger, *[child for child in trigger.children if child.dep_ in ("conj", "advcl", "xcomp")]]
+    candidates = [trigger, *[child for child in children(trigger) if child.dep_ in ("conj", "advcl", "xcomp")]]
     for verb in candidates:
         lemma = verb.lemma_.lower()
         for kind, lemmas in cues.casualties.items():

@@ -12,7 +12,7 @@ from dateline.events import ontology
 from dateline.events.arguments import (CONDITION_MARKS, Argument, argument_cues, casualties, inner_parties, light_verb_of,
                                        noun_arguments, phrase, reversal_of, verb_arguments)
 from dateline.events.modality import Modality, classify, cues, demanded, intent_event, is_vague_time, speaker_of
-from dateline.nlp import doc_text
+from dateline.nlp import children, doc_text, span_text
 from dateline.records import Actor, Attribution, Event, Place, Size, Span, Timex
 
 #: Types where a compound actor with no recipient means the members act on each other
@@ -97,7 +97,7 @@ def _own_clause_tokens(head: Token) -> set[int]:
     while stack:
         token = stack.pop()
         keep.add(token.i)
-        for child in token.children:
+        for child in children(token):
             if child.dep_ in ("ccomp", "relcl", "advcl", "parataxis") or (child.dep_ == "conj" and child.pos_ == "VERB"):
                 continue
             stack.append(child)
@@ -141,7 +141,7 @@ class EventExtractor:
                 continue
             clause = token
             if token.pos_ == "VERB":
-                obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+                obj = next((c for c in children(token) if c.dep_ == "dobj"), None)
                 if obj is not None and (light_verb_of(obj) or obj).i == token.i and readings.get(obj.i):
                     continue    # "carried out a strike": the noun carries the event, found on its own
             else:
@@ -215,7 +215,8 @@ class EventExtractor:
         doc = sentences[0].doc if sentences else None
         if doc is None:
             return []
-        probs = self.classifier.predict_type([s.text for s in sentences]) if self.classifier else [{} for _ in sentences]
+        probs = (self.classifier.predict_type([span_text(s) for s in sentences]) if self.classifier
+                 else [{} for _ in sentences])
         text = doc_text(doc)
         timex_tokens = [(t, _token_at(doc, t.start, t.end)) for t in context.timexes]
         place_tokens = [(p, _token_at(doc, p.start, p.end)) for p in context.places if p.start is not None]
@@ -328,7 +329,7 @@ class EventExtractor:
         """"Kenzo Oshima, the United Nations Emergency Relief Coordinator": the role set beside a
         name says whom the person acts for, when the name alone says nothing or the role is an
         international body's."""
-        for child in head.children:
+        for child in children(head):
             if child.dep_ != "appos" or child.i < head.i or child.pos_ not in ("NOUN", "PROPN"):
                 continue
             if child.left_edge.i == 0 or head.doc[child.left_edge.i - 1].text != ",":
@@ -500,8 +501,8 @@ def _intent_only(candidate: Candidate, found: dict[int, Candidate]) -> bool:
     if candidate.trigger.lemma_.lower() not in cues().intent_verbs:
         return False
     return any(child.dep_ in ("xcomp", "ccomp") and (child.i in found or any(
-        g.i in found and light_verb_of(g) is not None and light_verb_of(g).i == child.i for g in child.children))
-        for child in candidate.trigger.children)
+        g.i in found and light_verb_of(g) is not None and light_verb_of(g).i == child.i for g in children(child)))
+        for child in children(candidate.trigger))
 
 
 #: Named entities whose inner words name no event: "the Swiss Agency for Development and
@@ -544,7 +545,7 @@ def _resident_minority(actor: Actor | None, argument: Argument | None, place: Pl
         return False
     head = argument.token
     return head.lemma_.lower() in RESIDENT_GROUPS or any(
-        child.lower_ == "ethnic" and child.dep_ == "amod" for child in head.children)
+        child.lower_ == "ethnic" and child.dep_ == "amod" for child in children(head))
 
 
 def _popular_reading(c: Candidate, source: Actor | None) -> tuple[str, str | None, str] | None:
@@ -565,7 +566,7 @@ def _expulsion_reading(c: Candidate, target: Actor | None) -> tuple[str, str | N
         return None
     cues_ = argument_cues()
     # "forced X out (of the country)": the parser gives the particle as prt, advmod or prep
-    particles = [t.lower_ for t in c.trigger.children if t.dep_ in ("prt", "advmod", "prep")]
+    particles = [t.lower_ for t in children(c.trigger) if t.dep_ in ("prt", "advmod", "prep")]
     lemma = c.trigger.lemma_.lower()
     reading = next((cues_.expulsions[k] for k in (*(f"{lemma} {p}" for p in particles), lemma)
                     if k in cues_.expulsions), None)
@@ -578,8 +579,8 @@ def _expulsion_reading(c: Candidate, target: Actor | None) -> tuple[str, str | N
 def _conditional(c: Candidate) -> bool:
     """The event's clause, or the act it is the complement of, is put on an 'if' or 'unless'."""
     heads = {c.clause, c.trigger, *(a for a in _ancestors(c.trigger)[:2] if a.pos_ in ("VERB", "AUX", "ADJ"))}
-    return any(child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in child.children)
-               for head in heads for child in head.children)
+    return any(child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in children(child))
+               for head in heads for child in children(head))
 
 
 def _announcement(event: Event, type_: str, mode: str | None, modality: Modality, ordinal: int) -> Event:
@@ -604,10 +605,10 @@ def _setting(c: Candidate, actor_tokens: set[int], timex_tokens) -> tuple[Place 
     "at the house"): the mention is kept, with no coordinates."""
     times = {token.i for _, token in timex_tokens if token is not None}
     for head in dict.fromkeys((c.trigger, c.clause)):
-        for child in head.children:
+        for child in children(head):
             if child.dep_ != "prep" or child.lower_ not in SETTING_PREPOSITIONS:
                 continue
-            obj = next((t for t in child.children if t.dep_ == "pobj"), None)
+            obj = next((t for t in children(child) if t.dep_ == "pobj"), None)
             if (obj is None or obj.i in actor_tokens or obj.i in times or obj.pos_ not in ("NOUN", "PROPN")
                     or obj.ent_type_ in ("DATE", "TIME", "PERSON", "NORP", "ORG", "CARDINAL")):
                 continue
@@ -646,9 +647,8 @@ def _specificity(score: float) -> float:
 def _paragraph_break(text: str, sentence: SpacySpan, following: SpacySpan) -> bool:
     """A line break between the last word of a sentence and the next one (spaCy keeps the break
     inside the sentence as a whitespace token)."""
-    words = [t for t in sentence if not t.is_space]
-    end = words[-1].idx + len(words[-1].text) if words else sentence.start_char
-    return "\n" in text[end:following.start_char]
+    end = len(text[:sentence.end_char].rstrip())
+    return "\n" in text[max(end, sentence.start_char):following.start_char]
 
 
 def _filled(c: Candidate) -> int:

@@ -12,3 +12,25 @@ pytestmark = pytest.mark.model
 def test_verb_lemmas_keep_their_final_e(nlp, form, lemma):
     doc = nlp(f"They {form} it.")
     assert doc[1].lemma_ == lemma
+
+
+TEXT = ("MOSCOW, March 4. Putin and Erdogan will hold talks in Moscow tomorrow.\n\n"
+        "The Syrian military carried out a strike, which killed 36 Turkish soldiers. Ankara retaliated.")
+
+
+def test_cached_children_are_spacys_children_in_order(nlp):
+    from dateline.nlp import children, release
+
+    doc = nlp(TEXT)
+    assert all([c.i for c in children(t)] == [c.i for c in t.children] for t in doc)
+    release(doc)
+    assert "dateline_children" not in doc.user_data
+
+
+def test_cached_sentences_and_span_texts_are_spacys(nlp):
+    from dateline.nlp import sentence_of, span_text
+
+    doc = nlp(TEXT)
+    for token in doc:
+        assert (sentence_of(token).start, sentence_of(token).end) == (token.sent.start, token.sent.end)
+    assert all(span_text(sentence) == sentence.text for sentence in doc.sents)

@@ -53,20 +53,49 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def sentence_of(token: Token) -> Span:
-    """The sentence holding `token`, found from the sentence starts around it.
+def span_text(span: Span) -> str:
+    """`span.text`, cut from the document's text: spaCy joins the span's tokens again on each access."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
 
-    spaCy's Span.sent and Token.sent walk the whole document's sentences on every call; this walks
-    only the sentence itself.
-    """
+
+#: doc.user_data keys of the per-document caches below; `release` drops them.
+_CHILDREN, _SENTENCES = "dateline_children", "dateline_sentences"
+
+
+def children(token: Token) -> list[Token]:
+    """`token.children`, built once per document: spaCy makes new Token objects, scanning from the
+    token's left edge, on every access, and the coding stages ask for children millions of times."""
     doc = token.doc
-    start = token.i
-    while start > 0 and not doc[start].is_sent_start:
-        start -= 1
-    end = token.i + 1
-    while end < len(doc) and not doc[end].is_sent_start:
-        end += 1
+    table = doc.user_data.get(_CHILDREN)
+    if table is None:
+        table = [[] for _ in range(len(doc))]
+        for word in doc:
+            head = word.head.i
+            if head != word.i:
+                table[head].append(word)
+        doc.user_data[_CHILDREN] = table
+    return table[token.i]
+
+
+def sentence_of(token: Token) -> Span:
+    """The sentence holding `token`. spaCy's Span.sent and Token.sent walk the whole document's
+    sentences on every call; the bounds are found once per document here."""
+    doc = token.doc
+    bounds = doc.user_data.get(_SENTENCES)
+    if bounds is None:
+        bounds = [(0, 0)] * len(doc)
+        for sentence in doc.sents:
+            for i in range(sentence.start, sentence.end):
+                bounds[i] = (sentence.start, sentence.end)
+        doc.user_data[_SENTENCES] = bounds
+    start, end = bounds[token.i]
     return doc[start:end]
+
+
+def release(doc: Doc) -> None:
+    """Drop the per-document caches (they hold Token objects, which hold the Doc)."""
+    doc.user_data.pop(_CHILDREN, None)
+    doc.user_data.pop(_SENTENCES, None)
 
 
 @lru_cache(maxsize=4)

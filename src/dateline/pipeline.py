@@ -19,7 +19,7 @@ from dateline.config import Settings
 from dateline.dates import Anchor, find_timexes, normalise
 from dateline.errors import DocumentError, ErrorKind
 from dateline.events.extract import DocumentContext, EventExtractor
-from dateline.nlp import load_nlp
+from dateline.nlp import load_nlp, release, span_text
 from dateline.quotes import find_quotes
 from dateline.records import CodedDocument, Dateline, Document, Span, Timex
 
@@ -198,6 +198,8 @@ class Pipeline:
             log.exception("coding %s failed", work.document.id)
             work.coded.events, work.coded.quotes = [], []
             return self._fail(work, ErrorKind.CODING, f"{type(error).__name__}: {error}")
+        finally:
+            release(work.doc)
         return work
 
     def _stage_dates(self, work: Work) -> Work:
@@ -237,7 +239,8 @@ class Pipeline:
         def resolve(span):
             return self.resolver.resolve_span(span, date, memory)
 
-        sentences = [s for s in work.doc.sents if s.text.strip() and not _inside(s.start_char, s.end_char, work.skip)]
+        sentences = [s for s in work.doc.sents
+                     if span_text(s).strip() and not _inside(s.start_char, s.end_char, work.skip)]
         for sentence in sentences:
             if len(sentence) > MAX_EVENT_SENTENCE_TOKENS:
                 work.coded.warnings.append(

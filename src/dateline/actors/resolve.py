@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from dateline.actors.kb import Entity, KnowledgeBase, Role, fold, key, load_kb
-from dateline.nlp import sentence_of
+from dateline.nlp import sentence_of, span_text
 from dateline.records import Actor
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ class ActorResolver:
         With `memory`, what resolves is also observed there (the document's mentions in the order the
         caller walks them), so a later 'he' or 'the Kremlin spokesman' can find it.
         """
-        text = span.text
+        text = span_text(span)
         first = span[0]
         if len(span) == 1 and first.pos_ == "PRON":
             if memory is None:
@@ -224,7 +224,7 @@ class ActorResolver:
             recalled = memory.recall(text, self, date)
             return [self._placed(recalled, span)] if recalled is not None else []
         # the sentence lends a place ("militants ... near Idlib") when the mention names no country
-        sentence = sentence_of(span[0]).text if span.doc.has_annotation("SENT_START") else None
+        sentence = span_text(sentence_of(first)) if span.doc.has_annotation("SENT_START") else None
         results = [self._placed(res, span) for res in self.resolve_all(text, date, sentence, memory)]
         if memory is not None:
             for res in results:

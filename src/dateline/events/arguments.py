@@ -9,11 +9,15 @@ from importlib import resources
 import yaml
 from spacy.tokens import Span, Token
 
+from dateline.nlp import children
+
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 #: Children cut from an actor's noun phrase: clauses and prepositional tails say more than who.
 PHRASE_CUT = {"relcl", "acl", "advcl", "punct", "prep", "cc", "dep", "parataxis", "appos_clause"}
 #: Prepositions that stay inside an actor phrase ("the Ministry of Defence", "forces of Assad").
 PHRASE_KEEP_PREPS = {"of"}
+#: Entity labels that name a time, never a party ("on Friday", "met Sunday").
+TIME_ENTS = frozenset({"DATE", "TIME"})
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,11 @@ class ArgumentCues:
     reversals: dict[str, tuple[str, str | None, str]]
     responses: dict[str, dict[str, tuple[str, str | None, str]]]
     participation: frozenset[str]
+    popular_acts: dict[str, tuple[str, str | None, str]]
+    state_sectors: frozenset[str]
+    expulsions: dict[str, tuple[str, str | None, str]]
+    envoy_sectors: frozenset[str]
+    motive_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +49,10 @@ def argument_cues() -> ArgumentCues:
         {str(word): int(value) for word, value in data["number_words"].items()},
         frozenset(data["reversal_verbs"]), {key: tuple(value) for key, value in data["reversals"].items()},
         {verb: {key: tuple(value) for key, value in table.items()} for verb, table in data["responses"].items()},
-        frozenset(data["participation_verbs"]))
+        frozenset(data["participation_verbs"]),
+        {verb: tuple(value) for verb, value in data["popular_acts"].items()}, frozenset(data["state_sectors"]),
+        {verb: tuple(value) for verb, value in data["expulsions"].items()}, frozenset(data["envoy_sectors"]),
+        frozenset(data["motive_nouns"]))
 
 
 @dataclass
@@ -59,7 +71,7 @@ def phrase(head: Token, avoid: Token | None = None) -> Span:
     stack = [head]
     while stack:
         token = stack.pop()
-        for child in token.children:
+        for child in children(token):
             before = head.doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
             if before is not None and before.text == "(" and child.i > head.i:
                 continue        # "(ILO)", "(Nation)": a parenthesis glosses the name, it is not part of it
@@ -85,7 +97,7 @@ def phrase(head: Token, avoid: Token | None = None) -> Span:
 
 
 def _child(token: Token, *deps: str) -> Token | None:
-    for child in token.children:
+    for child in children(token):
         if child.dep_ in deps:
             return child
     return None
@@ -111,6 +123,10 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
                 return Argument(token.head, "relative clause antecedent")
             return Argument(nsubj, "subject" if token is verb else f"subject of {token.dep_} head")
         if _child(token, "nsubjpass") is not None:
+            lemma = token.lemma_.lower()
+            if lemma in cues.participation and lemma != "involve" and _passive_agent(token) is None:
+                # "Serb forces were engaged in ethnic cleansing": who is engaged in it does it
+                return Argument(_child(token, "nsubjpass"), f"subject of '{token.text} in'")
             agent = _passive_agent(token)
             return Argument(agent, "passive agent") if agent is not None else None
         if token.dep_ == "relcl":
@@ -176,14 +192,40 @@ def light_verb_of(noun: Token, cues: ArgumentCues | None = None) -> Token | None
 
 def _prep_targets(token: Token, cues: ArgumentCues, exclude: set[int]) -> list[Argument]:
     """Objects of the recipient prepositions under `token`, in the prepositions' order of preference."""
-    preps = {child.lower_: child for child in token.children if child.dep_ in ("prep", "dative")}
+    preps = [child for child in children(token) if child.dep_ in ("prep", "dative")]
     found = []
     for word in cues.target_preps:
-        prep = preps.get(word)
-        if prep is not None:
+        # a word may head two phrases ("for new EU members for two years"): each is a candidate
+        for prep in (p for p in preps if p.lower_ == word):
             obj = _pobj(prep)
-            if obj is not None and obj.i not in exclude and obj.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+            if (obj is not None and obj.i not in exclude and obj.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+                    and obj.ent_type_ not in TIME_ENTS):
                 found.append(Argument(obj, f"'{word}' object"))
+    return found
+
+
+def _between(noun: Token, exclude: set[int]) -> list[Argument]:
+    """The parties of 'between X and Y' under an event noun."""
+    found = []
+    for prep in (c for c in children(noun) if c.dep_ == "prep" and c.lower_ == "between"):
+        first = _pobj(prep)
+        parties = [first, *(first.conjuncts if first is not None else ())]
+        found.extend(Argument(p, "'between' party") for p in parties if p is not None and p.i not in exclude)
+    return found
+
+
+def _motives(head: Token, cues: ArgumentCues, exclude: set[int]) -> list[Argument]:
+    """Whom an act answers: "in protest at X", "in retaliation for X", "in response to X" (cues:
+    motive_nouns); X, or the party inside X, is the recipient."""
+    found = []
+    for prep in (c for c in children(head) if c.dep_ == "prep" and c.lower_ == "in"):
+        motive = _pobj(prep)
+        if motive is None or motive.lemma_.lower() not in cues.motive_nouns:
+            continue
+        for inner in (c for c in children(motive) if c.dep_ == "prep"):
+            obj = _pobj(inner)
+            if obj is not None and obj.i not in exclude:
+                found.append(Argument(obj, f"'in {motive.lower_} {inner.lower_}' object"))
     return found
 
 
@@ -202,33 +244,52 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
         options.append(Argument(passive_subject, "passive subject"))
     if event_noun is not None:
         options.extend(_prep_targets(event_noun, cues, exclude))
+        # "hosted a meeting between Israelis and the PLO", "undertook mediation between Syria and Arafat"
+        options.extend(_between(event_noun, exclude))
+        # "announced a suspension of air links with Serbia", "demanded the removal of President X":
+        # what the event noun acts on, and the parties hanging off it
+        for prep in (c for c in children(event_noun) if c.dep_ == "prep" and c.lower_ == "of"):
+            inner = _pobj(prep)
+            if inner is not None and inner.i not in exclude:
+                options.append(Argument(inner, f"'of' object of '{event_noun.text}'"))
+                options.extend(_prep_targets(inner, cues, exclude))
     obj = _child(verb, "dobj", "dative")
     if obj is not None and obj.i not in exclude:
         options.append(Argument(obj, "object"))
     options.extend(_prep_targets(verb, cues, exclude))
+    for head in (verb, event_noun):
+        if head is not None:
+            options.extend(_motives(head, cues, exclude))
     if obj is not None:
         # the parser often hangs "with Erdogan" on the object: "discussed the crisis with Erdogan"
         options.extend(_prep_targets(obj, cues, exclude))
-    for clause in verb.children:
+    for clause in children(verb):
         # "demanded that the United States match ...": who is to act is the recipient
         if clause.dep_ in ("ccomp", "xcomp"):
             inner = _child(clause, "nsubj", "nsubjpass")
             if inner is not None and inner.i not in exclude and inner.lower_ not in RELATIVE_PRONOUNS:
                 options.append(Argument(inner, f"subject of the {clause.dep_} '{clause.text}'"))
-    for clause in verb.children:
-        # "threatened to cut off electricity to Nakhichevan", "refused to deploy troops in Iraq":
-        # the act threatened or refused names the recipient
-        if clause.dep_ == "xcomp" and clause.pos_ in ("VERB", "AUX"):
+    for clause in children(verb):
+        # "threatened to cut off electricity to Nakhichevan", "refused to deploy troops in Iraq",
+        # "warned that police would not tolerate rallies by Kifaya": the act threatened, refused
+        # or asked for names the recipient, when the clause's own subject does not
+        if clause.dep_ in ("xcomp", "ccomp") and clause.pos_ in ("VERB", "AUX"):
             inner_obj = _child(clause, "dobj", "dative")
             options.extend(_prep_targets(clause, cues, exclude))
             if inner_obj is not None:
                 options.extend(_prep_targets(inner_obj, cues, exclude))
                 if inner_obj.i not in exclude:
                     options.append(Argument(inner_obj, f"object of '{clause.text}'"))
+            for act in children(clause):
+                # "refused to allow United Nations planes to land": who was to be let act
+                if act.dep_ in ("ccomp", "xcomp"):
+                    inner = _child(act, "nsubj", "nsubjpass")
+                    if inner is not None and inner.i not in exclude and inner.lower_ not in RELATIVE_PRONOUNS:
+                        options.append(Argument(inner, f"subject of '{act.text}' under '{clause.text}'"))
     # a condition or purpose hangs off the verb or off the act it threatens ("threatened to
     # strike unless ...")
-    complements = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
-    for clause in (c for head in (verb, *complements) for c in head.children):
+    complements = [c for c in children(verb) if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+    for clause in (c for head in (verb, *complements) for c in children(head)):
         if clause.dep_ != "advcl" or clause.pos_ not in ("VERB", "AUX"):
             continue
         mark = _child(clause, "mark")
@@ -247,16 +308,18 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
                 options.extend(_prep_targets(inner_obj, cues, exclude))
     # the place an act happens in stands for its government when nothing else does ("arrived in Amman",
     # "will extend the curfew in Abidjan")
-    acts = [verb, obj, *complements] + [_child(c, "dobj") for c in complements]
-    for head in acts:
+    # ... or the place the thing acted on is in ("fired shells at targets in Jericho", "rioted at
+    # this jail in northern Israel")
+    acts = [verb, obj, *complements] + [_child(c, "dobj") for c in complements] + [o.token for o in options]
+    for head in dict.fromkeys(acts):
         if head is None:
             continue
-        for child in head.children:
+        for child in children(head):
             if child.dep_ == "prep" and child.lower_ in ("in", "for", "into"):
                 place = _pobj(child)
                 if place is not None and place.ent_type_ in ("GPE", "LOC", "NORP") and place.i not in exclude:
                     options.append(Argument(place, f"'{child.lower_}' place"))
-    return source, options
+    return source, [o for o in options if o.token.ent_type_ not in TIME_ENTS]
 
 
 #: Subordinators of a condition: the subject of "unless Israel rescinds" is whom a threat is aimed at.
@@ -264,13 +327,18 @@ CONDITION_MARKS = {"if", "unless"}
 
 #: Inside a recipient that is a thing, not a party ("an immediate admission by Moscow", "the
 #: withdrawal of Serbian forces", "an Australian ultimatum"), the party hangs off these.
-INNER_PREPS = ("by", "from", "of", "for", "against", "with", "to", "on")
+INNER_PREPS = ("by", "of", "from", "for", "against", "with", "to", "on")
+
+
+#: Prepositions after a participle that tie a thing or people to a party ("affiliated with",
+#: "based in", "loyal to" is an adjective and kept in the phrase itself).
+AFFILIATION_PREPS = ("with", "in", "to", "from")
 
 
 def inner_parties(token: Token) -> list[Argument]:
     """Party-bearing words inside a noun phrase, nearest first."""
     found: list[Argument] = []
-    for child in token.children:
+    for child in children(token):
         if child.dep_ == "poss" and child.pos_ != "PRON":
             found.append(Argument(child, f"possessor in '{token.text}'"))
         elif child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
@@ -279,8 +347,14 @@ def inner_parties(token: Token) -> list[Argument]:
             agent = _passive_agent(child)       # "crimes committed by Croat forces"
             if agent is not None:
                 found.append(Argument(agent, f"agent of '{child.text}'"))
+            for prep in (c for c in children(child) if c.dep_ == "prep" and c.lower_ in AFFILIATION_PREPS):
+                # "workers affiliated with the Serbian Workers' Union", "a newspaper based in Beirut"
+                obj = _pobj(prep)
+                if obj is not None:
+                    found.append(Argument(obj, f"'{child.text} {prep.lower_}' object"))
+    found.extend(_between(token, set()))
     for word in INNER_PREPS:
-        for child in token.children:
+        for child in children(token):
             if child.dep_ == "prep" and child.lower_ == word:
                 obj = _pobj(child)
                 if obj is not None:
@@ -292,12 +366,14 @@ def inner_parties(token: Token) -> list[Argument]:
 def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
     """(actor, recipient options) of a nominal trigger: 'Turkey's offensive', 'talks between X and Y'."""
     cues = argument_cues()
-    verb = light_verb_of(noun, cues)
+    # "undertook a mediation mission between X and Y": the compound's head carries the phrase
+    head = noun.head if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN") else noun
+    verb = light_verb_of(head, cues)
     if verb is not None:
-        return verb_arguments(verb, noun)
+        return verb_arguments(verb, head)
     source: Argument | None = None
     target: Argument | None = None
-    for child in noun.children:
+    for child in children(noun):
         if child.dep_ == "poss" and child.lower_ not in ("its", "their", "his", "her"):
             source = source or Argument(child, "possessor")
         elif child.dep_ == "prep" and child.lower_ == "between":
@@ -312,12 +388,16 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
             if obj is not None:
                 source = Argument(obj, f"'{child.lower_}' agent")
     if source is None:
-        for child in noun.children:
+        for child in children(noun):
             if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
                 source = Argument(child, "nationality modifier")
                 break
+    if source is not None and source.token.ent_type_ in TIME_ENTS:
+        source = None       # "last month's invasion": a time is no actor
     options = [target] if target is not None else []
-    options.extend(_prep_targets(noun, cues, {source.token.i} if source else set()))
+    exclude = {source.token.i} if source else set()
+    options.extend(_prep_targets(noun, cues, exclude))
+    options.extend(_motives(noun, cues, exclude))
     if source is None and noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in cues.participation:
         # "Serb forces were engaged in ethnic cleansing": who takes part does it
         verb = noun.head.head
@@ -326,7 +406,7 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
             source = Argument(doer, f"subject of '{verb.text} {noun.head.text}'")
     if source is None and noun.dep_ in ("nsubj", "dobj", "pobj"):
         # "the attack, carried out by ...": participial agent
-        for child in noun.children:
+        for child in children(noun):
             if child.dep_ == "acl":
                 agent = _passive_agent(child)
                 if agent is not None:
@@ -337,7 +417,7 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
 def count(token: Token) -> int | None:
     """The number a casualty phrase gives ("36 Turkish soldiers", "more than 200", "three")."""
     cues = argument_cues()
-    for child in token.children:
+    for child in children(token):
         if child.dep_ in ("nummod", "quantmod") or child.like_num:
             text = child.text.replace(",", "")
             if text.isdigit():
@@ -356,7 +436,7 @@ def casualties(trigger: Token, target: Token | None) -> dict[str, int]:
     """Casualty counts in the trigger's own clause: 'killed 36 soldiers', 'at least 12 were wounded'."""
     cues = argument_cues()
     found: dict[str, int] = {}
-    candidates = [trigger, *[child for child in trigger.children if child.dep_ in ("conj", "advcl", "xcomp")]]
+    candidates = [trigger, *[child for child in children(trigger) if child.dep_ in ("conj", "advcl", "xcomp")]]
     for verb in candidates:
         lemma = verb.lemma_.lower()
         for kind, lemmas in cues.casualties.items():

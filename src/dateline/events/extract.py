@@ -9,15 +9,22 @@ from typing import Any, Callable, Sequence
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dateline.events import ontology
-from dateline.events.arguments import (Argument, argument_cues, casualties, inner_parties, light_verb_of,
+from dateline.events.arguments import (CONDITION_MARKS, Argument, argument_cues, casualties, inner_parties, light_verb_of,
                                        noun_arguments, phrase, reversal_of, verb_arguments)
 from dateline.events.modality import Modality, classify, cues, demanded, intent_event, is_vague_time, speaker_of
-from dateline.nlp import doc_text
+from dateline.nlp import children, doc_text, span_text
 from dateline.records import Actor, Attribution, Event, Place, Size, Span, Timex
 
 #: Types where a compound actor with no recipient means the members act on each other
 #: ("Putin and Erdogan would hold talks"): PLOVER's reciprocal events.
 RECIPROCAL_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+#: Head nouns of a people living in a country other than its kin state's ("the Albanian population").
+RESIDENT_GROUPS = {"population", "minority", "community", "diaspora"}
+#: FORMATS.md's country codes of international bodies.
+INTERNATIONAL = {"IGO", "NGO"}
+#: Types whose 'to' object is the audience, not the recipient: one complains or protests *to* a
+#: body *about* the party accused (PLOVER ACCUSE and PROTEST recipients are the accused).
+AUDIENCE_TYPES = {"ACCUSE", "PROTEST"}
 #: Subject pronouns that, under a speech verb, stand for the speaker ("Iraq said it would ...").
 REPORTED_SELF = {"it", "they", "he", "she", "we", "i"}
 #: Confidence weights: the lexicon's specificity carries most; arguments and the classifier confirm.
@@ -90,7 +97,7 @@ def _own_clause_tokens(head: Token) -> set[int]:
     while stack:
         token = stack.pop()
         keep.add(token.i)
-        for child in token.children:
+        for child in children(token):
             if child.dep_ in ("ccomp", "relcl", "advcl", "parataxis") or (child.dep_ == "conj" and child.pos_ == "VERB"):
                 continue
             stack.append(child)
@@ -110,7 +117,7 @@ class EventExtractor:
         found: dict[int, Candidate] = {}
         # each word's readings, looked up once: a light verb's object is asked about twice
         readings = {token.i: self.lexicon.match(token) for token in sentence
-                    if token.pos_ in ("VERB", "NOUN", "PROPN", "ADJ")}
+                    if token.pos_ in ("VERB", "NOUN", "PROPN", "ADJ") and not _inside_a_name(token) and not _hedge(token)}
         best = {i: max(matches, key=lambda m: m.score * (0.5 + type_probs.get(m.type, 0.0)))
                 for i, matches in readings.items() if matches}
         # a verb that answers or reverses its object's event carries one event for both
@@ -134,7 +141,7 @@ class EventExtractor:
                 continue
             clause = token
             if token.pos_ == "VERB":
-                obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+                obj = next((c for c in children(token) if c.dep_ == "dobj"), None)
                 if obj is not None and (light_verb_of(obj) or obj).i == token.i and readings.get(obj.i):
                     continue    # "carried out a strike": the noun carries the event, found on its own
             else:
@@ -190,7 +197,12 @@ class EventExtractor:
         # the recipient ("rejected an appeal from President Gbagbo", "an Australian ultimatum")
         events = set(by_token) | {candidate.answered.i} if candidate.answered is not None else set(by_token)
         options = [inner for o in options
-                   for inner in (inner_parties(o.token) if o.token.i in events else [o])]
+                   for inner in (inner_parties(o.token) if o.token.i in events else [o])
+                   if not self.lexicon.is_instrument(inner.token)]
+        if candidate.type in AUDIENCE_TYPES:
+            # "complained to the United Nations over Israeli air raids": 'to' names the audience,
+            # the accused is whoever the complaint is about
+            options.sort(key=lambda o: o.rule == "'to' object")
         if source is not None and source.token.i in by_token and source.token.i != trigger.i:
             source = None
         candidate.source = source
@@ -203,7 +215,8 @@ class EventExtractor:
         doc = sentences[0].doc if sentences else None
         if doc is None:
             return []
-        probs = self.classifier.predict_type([s.text for s in sentences]) if self.classifier else [{} for _ in sentences]
+        probs = (self.classifier.predict_type([span_text(s) for s in sentences]) if self.classifier
+                 else [{} for _ in sentences])
         text = doc_text(doc)
         timex_tokens = [(t, _token_at(doc, t.start, t.end)) for t in context.timexes]
         place_tokens = [(p, _token_at(doc, p.start, p.end)) for p in context.places if p.start is not None]
@@ -225,7 +238,7 @@ class EventExtractor:
                 event = self._build(candidate, sentence, context, timex_tokens, place_tokens, previous, vague,
                                     len(events))
                 events.append(event)
-                announced = intent_event(event.type, event.mode, candidate.modality)
+                announced = intent_event(event.type, event.mode, candidate.modality, _conditional(candidate))
                 if announced is not None:
                     events.append(_announcement(event, *announced, candidate.modality, len(events)))
                 request = demanded(event.type, candidate.modality)
@@ -286,7 +299,14 @@ class EventExtractor:
         span = phrase(argument.token, avoid=trigger)
         resolutions = context.resolve(span)
         if not resolutions:
-            return Actor(text=span.text, start=span.start_char, end=span.end_char), []
+            actor = Actor(text=span.text, start=span.start_char, end=span.end_char)
+            if argument.rule.endswith("place"):
+                # a town standing for the recipient ("fired at targets in Jericho"): the gazetteer
+                # knows its country when the actor knowledge base does not
+                place = next((p for p in context.places if p.start is not None
+                              and p.start <= argument.token.idx < p.end), None)
+                actor.country = place.country if place is not None else None
+            return actor, []
         actors = []
         for resolution in resolutions:
             actor = resolution.actor
@@ -301,13 +321,34 @@ class EventExtractor:
                 # a nationality as a party is its people ("Palestinians", "Bosnian Serbs", "Iraqi Kurds")
                 actor.sectors = ["CVL"]
             actors.append(actor)
+        self._apposed_role(argument.token, actors[0], context)
         return actors[0], actors[1:]
+
+    @staticmethod
+    def _apposed_role(head: Token, actor: Actor, context: DocumentContext) -> None:
+        """"Kenzo Oshima, the United Nations Emergency Relief Coordinator": the role set beside a
+        name says whom the person acts for, when the name alone says nothing or the role is an
+        international body's."""
+        for child in children(head):
+            if child.dep_ != "appos" or child.i < head.i or child.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if child.left_edge.i == 0 or head.doc[child.left_edge.i - 1].text != ",":
+                continue    # "(UNIFIL)": a parenthesis glosses the name, it says no role
+            resolved = context.resolve(phrase(child))
+            role = resolved[0].actor if resolved else None
+            if role is not None and role.country and (actor.country is None or role.country in INTERNATIONAL):
+                actor.country = role.country
+                actor.sectors = list(dict.fromkeys([*role.sectors, *actor.sectors]))
+            return
 
     def _source(self, c: Candidate, context: DocumentContext) -> tuple[Actor | None, list[Actor]]:
         source, more = self._actor(c.source, context, c.trigger)
         if c.source is not None and source is not None and not (source.country or source.name):
             inner, argument = self._first_party(inner_parties(c.source.token), context, c.trigger)
             if inner is not None and (inner.country or inner.name):
+                if source.sectors:
+                    # "a newspaper based in Beirut": Lebanon's, and still a newspaper
+                    inner = replace(inner, sectors=list(source.sectors))
                 c.source = argument
                 return inner, []
         return source, more
@@ -348,6 +389,14 @@ class EventExtractor:
         else:
             source, more_sources = self._source(c, context)
             target, c.target = self._first_party(c.target_options, context, c.trigger)
+        popular = _popular_reading(c, source)
+        if popular is not None:
+            c.type, c.mode, c.cameo = popular
+            evidence.append(f"'{c.trigger.lemma_}' by a non-state actor is {c.type} {c.mode}")
+        expulsion = _expulsion_reading(c, target)
+        if expulsion is not None:
+            c.type, c.mode, c.cameo = expulsion
+            evidence.append(f"expelling a body or an envoy is {c.type} {c.mode}")
         weak_target = c.target is None or c.target.rule.endswith("place")
         if c.type in RECIPROCAL_TYPES and weak_target and more_sources:
             target, c.target = more_sources[0], None
@@ -358,7 +407,8 @@ class EventExtractor:
             evidence.append(f"recipient by {c.target.rule}")
         actor_tokens = set()
         for argument in (c.source, c.target):
-            if argument is not None:
+            # a place standing in for the recipient ("rioted at a jail in Israel") is still where it happened
+            if argument is not None and not argument.rule.endswith("place"):
                 span = phrase(argument.token, avoid=c.trigger)
                 actor_tokens.update(range(span.start, span.end))
 
@@ -379,6 +429,15 @@ class EventExtractor:
             place, how = previous["place"][0], "previous sentence"
         if place is not None:
             evidence.append(f"location from {how}")
+            for actor, argument in ((source, c.source), (target, c.target)):
+                if _resident_minority(actor, argument, place):
+                    actor.country = place.country
+                    evidence.append(f"'{argument.token.text}': an ethnic group is coded where it lives")
+        for actor, other in ((source, target), (target, source)):
+            home = _domestic_country(actor, other, place)
+            if home is not None:
+                actor.country = home
+                evidence.append(f"'{actor.text}': a party known only by its role is taken as domestic ({home})")
 
         attribution = None
         if modality.attribution is not None:
@@ -442,8 +501,86 @@ def _intent_only(candidate: Candidate, found: dict[int, Candidate]) -> bool:
     if candidate.trigger.lemma_.lower() not in cues().intent_verbs:
         return False
     return any(child.dep_ in ("xcomp", "ccomp") and (child.i in found or any(
-        g.i in found and light_verb_of(g) is not None and light_verb_of(g).i == child.i for g in child.children))
-        for child in candidate.trigger.children)
+        g.i in found and light_verb_of(g) is not None and light_verb_of(g).i == child.i for g in children(child)))
+        for child in children(candidate.trigger))
+
+
+#: Named entities whose inner words name no event: "the Swiss Agency for Development and
+#: Cooperation", "the Liberian Peace Council". (EVENT entities, "the Gulf War", keep theirs.)
+NAME_ENTS = frozenset({"ORG", "PERSON", "FAC", "GPE", "LOC", "NORP", "PRODUCT", "WORK_OF_ART", "LAW"})
+
+
+def _inside_a_name(token: Token) -> bool:
+    """A word inside a multi-word name, after its first word: "Operation Spring Shield" keeps its
+    "Operation" (the name says what the event is), the agency's "Cooperation" is only a name."""
+    # a verb is never part of a name: in a title-case headline ("Obama Increases Number of ...")
+    # the recogniser runs the name on into the verb
+    return token.ent_type_ in NAME_ENTS and token.ent_iob_ == "I" and token.pos_ in ("NOUN", "PROPN")
+
+
+def _hedge(token: Token) -> bool:
+    """"the alleged bombers", "suspected militants": a hedging participle before a noun is no event."""
+    return token.dep_ == "amod" and token.lemma_.lower() in cues().hedges
+
+
+def _domestic_country(actor: Actor | None, other: Actor | None, place: Place | None) -> str | None:
+    """The country a party known only by its role ("police", "rebels", "Shona rebels") is taken
+    to belong to: where the event happened, else the state whose organ the other party is. Event
+    coders code such parties as domestic (PLOVER's sector without a country says nothing)."""
+    if actor is None or actor.country is not None or not actor.sectors:
+        return None
+    if place is not None and place.country:
+        return place.country
+    if other is not None and other.country not in (None, *INTERNATIONAL) and \
+            set(other.sectors) & argument_cues().state_sectors:
+        return other.country
+    return None
+
+
+def _resident_minority(actor: Actor | None, argument: Argument | None, place: Place) -> bool:
+    """"ethnic Albanians" in Serbia are a party of Serbia (PLOVER codes a group by the country it
+    belongs to, not its kin state): true when the phrase says 'ethnic' or names a resident group
+    ("the Albanian population", "the Turkish minority") and the event happened in another country."""
+    if actor is None or argument is None or not place.country or actor.country in (None, place.country):
+        return False
+    head = argument.token
+    return head.lemma_.lower() in RESIDENT_GROUPS or any(
+        child.lower_ == "ethnic" and child.dep_ == "amod" for child in children(head))
+
+
+def _popular_reading(c: Candidate, source: Actor | None) -> tuple[str, str | None, str] | None:
+    """The PROTEST a coercive act is when no organ of the state does it ("workers blocked the
+    bridge"), else None (cues: popular_acts)."""
+    cues_ = argument_cues()
+    reading = cues_.popular_acts.get(c.trigger.lemma_.lower())
+    if reading is None or c.type != "COERCE" or source is None or not source.sectors:
+        return None
+    return None if set(source.sectors) & cues_.state_sectors else reading
+
+
+def _expulsion_reading(c: Candidate, target: Actor | None) -> tuple[str, str | None, str] | None:
+    """SANCTION 'expel' for an expulsion of an organisation or a state's envoy ("expelled two
+    diplomats", "forced the UN agency out"), read as COERCE or another SANCTION mode by the
+    dictionary, else None (cues: expulsions)."""
+    if c.type not in ("COERCE", "SANCTION") or target is None:
+        return None
+    cues_ = argument_cues()
+    # "forced X out (of the country)": the parser gives the particle as prt, advmod or prep
+    particles = [t.lower_ for t in children(c.trigger) if t.dep_ in ("prt", "advmod", "prep")]
+    lemma = c.trigger.lemma_.lower()
+    reading = next((cues_.expulsions[k] for k in (*(f"{lemma} {p}" for p in particles), lemma)
+                    if k in cues_.expulsions), None)
+    if reading is None:
+        return None
+    body = target.country in ("IGO", "NGO") or bool(set(target.sectors) & cues_.envoy_sectors)
+    return reading if body else None
+
+
+def _conditional(c: Candidate) -> bool:
+    """The event's clause, or the act it is the complement of, is put on an 'if' or 'unless'."""
+    heads = {c.clause, c.trigger, *(a for a in _ancestors(c.trigger)[:2] if a.pos_ in ("VERB", "AUX", "ADJ"))}
+    return any(child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in children(child))
+               for head in heads for child in children(head))
 
 
 def _announcement(event: Event, type_: str, mode: str | None, modality: Modality, ordinal: int) -> Event:
@@ -468,10 +605,10 @@ def _setting(c: Candidate, actor_tokens: set[int], timex_tokens) -> tuple[Place 
     "at the house"): the mention is kept, with no coordinates."""
     times = {token.i for _, token in timex_tokens if token is not None}
     for head in dict.fromkeys((c.trigger, c.clause)):
-        for child in head.children:
+        for child in children(head):
             if child.dep_ != "prep" or child.lower_ not in SETTING_PREPOSITIONS:
                 continue
-            obj = next((t for t in child.children if t.dep_ == "pobj"), None)
+            obj = next((t for t in children(child) if t.dep_ == "pobj"), None)
             if (obj is None or obj.i in actor_tokens or obj.i in times or obj.pos_ not in ("NOUN", "PROPN")
                     or obj.ent_type_ in ("DATE", "TIME", "PERSON", "NORP", "ORG", "CARDINAL")):
                 continue
@@ -510,9 +647,8 @@ def _specificity(score: float) -> float:
 def _paragraph_break(text: str, sentence: SpacySpan, following: SpacySpan) -> bool:
     """A line break between the last word of a sentence and the next one (spaCy keeps the break
     inside the sentence as a whitespace token)."""
-    words = [t for t in sentence if not t.is_space]
-    end = words[-1].idx + len(words[-1].text) if words else sentence.start_char
-    return "\n" in text[end:following.start_char]
+    end = len(text[:sentence.end_char].rstrip())
+    return "\n" in text[max(end, sentence.start_char):following.start_char]
 
 
 def _filled(c: Candidate) -> int:

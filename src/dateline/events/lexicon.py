@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from dateline.events.ontology import DATA, Ontology, get_ontology
+from dateline.nlp import children
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -32,6 +33,9 @@ OTHER_VERB_PENALTY = 0.5
 LIGHT_VERB_BONUS = 1.0
 #: The verb alone scores 1.0; each matched particle of a multi-word verb ("call for") adds this.
 PARTICLE_BONUS = 0.5
+
+#: PETRARCH2's synset of weapons: the instruments of an act, which are never its recipient.
+INSTRUMENT_SYNSET = "&WEAPON"
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "dative", "acomp"})
@@ -152,14 +156,14 @@ def _np_words(tok: Token, out: set[str], depth: int = 0) -> None:
     """A noun phrase's head and modifiers ("much-needed financial aid" -> aid, financial, ...)."""
     _forms(tok, out)
     if depth < 3:
-        for child in tok.children:
+        for child in children(tok):
             if child.dep_ in MODIFIER_DEPS:
                 _np_words(child, out, depth + 1)
 
 
 def _add_phrase(tok: Token, into: _Words) -> None:
     """Add a phrase headed by `tok`, with its conjuncts ("soldiers and police") as further heads."""
-    for head in (tok, *(c for c in tok.children if c.dep_ == "conj")):
+    for head in (tok, *(c for c in children(tok) if c.dep_ == "conj")):
         _forms(head, into.heads)
         _np_words(head, into.words)
 
@@ -167,7 +171,7 @@ def _add_phrase(tok: Token, into: _Words) -> None:
 def _prep_phrase(prep: Token) -> tuple[str, _Words] | None:
     """(preposition, its object); None for a time phrase ("on Monday" is not "call on X")."""
     obj = _Words(set(), set())
-    for child in prep.children:
+    for child in children(prep):
         if child.dep_ in ("pobj", "pcomp"):
             if child.ent_type_ in TIME_ENTS:
                 return None
@@ -177,11 +181,11 @@ def _prep_phrase(prep: Token) -> tuple[str, _Words] | None:
 
 def _subject(verb: Token) -> _Words:
     subj = _Words(set(), set())
-    for child in verb.children:
+    for child in children(verb):
         if child.dep_ in SUBJECT_DEPS:
             _add_phrase(child, subj)
     if not subj.heads and verb.dep_ in SUBJECT_SHARING_DEPS and verb.head.i != verb.i:
-        for child in verb.head.children:
+        for child in children(verb.head):
             if child.dep_ in SUBJECT_DEPS:
                 _add_phrase(child, subj)
     return subj
@@ -191,16 +195,16 @@ def _verb_scene(verb: Token) -> _Scene:
     post = _Words(set(), set())
     preps: list[tuple[str, _Words]] = []
     particles: set[str] = set()
-    for child in verb.children:
+    for child in children(verb):
         dep = child.dep_
         if dep in OBJECT_DEPS:
             _add_phrase(child, post)
-            preps.extend(p for g in child.children if g.dep_ == "prep" and (p := _prep_phrase(g)))
+            preps.extend(p for g in children(child) if g.dep_ == "prep" and (p := _prep_phrase(g)))
         elif dep in PARTICLE_DEPS:
             _forms(child, post.heads)
             _forms(child, post.words)
             particles.add(child.text.lower())
-            if any(g.dep_ == "pobj" for g in child.children):
+            if any(g.dep_ == "pobj" for g in children(child)):
                 # The parser sometimes attaches "called on Muslims" as particle + object.
                 phrase = _prep_phrase(child)
                 if phrase:
@@ -211,10 +215,10 @@ def _verb_scene(verb: Token) -> _Scene:
                 preps.append(phrase)
                 particles.add(child.text.lower())
     content: set[str] = set()
-    for child in verb.children:
+    for child in children(verb):
         if child.dep_ in COMPLEMENT_DEPS and child.pos_ in ("VERB", "AUX"):
             _forms(child, content)
-            for grand in child.children:
+            for grand in children(child):
                 if grand.dep_ in OBJECT_DEPS or grand.dep_ == "prt":
                     _np_words(grand, content)
     return _Scene(_subject(verb), post, preps, particles, content)
@@ -224,7 +228,7 @@ def _noun_scene(noun: Token) -> _Scene:
     """The noun's modifiers and prepositional phrases, plus the subject of the verb that governs it."""
     own = _Words(set(), set())
     _add_phrase(noun, own)
-    preps = [p for c in noun.children if c.dep_ == "prep" and (p := _prep_phrase(c))]
+    preps = [p for c in children(noun) if c.dep_ == "prep" and (p := _prep_phrase(c))]
     governor = noun.head
     if governor.dep_ in PREP_DEPS and governor.head.i != governor.i:
         governor = governor.head
@@ -246,8 +250,9 @@ class Lexicon:
     def __init__(self, ontology: Ontology, blocks: list[_Block],
                  verbs: dict[str, tuple[tuple[int, str, tuple[str, ...]], ...]],
                  nouns: dict[str, tuple[_NounRow, ...]], support: dict[str, tuple[tuple[str, str], ...]],
-                 cues: dict[str, tuple[_Cue, ...]]):
+                 cues: dict[str, tuple[_Cue, ...]], instruments: frozenset[str] = frozenset()):
         self.ontology = ontology
+        self.instruments = instruments
         self._blocks = blocks
         self._verbs = verbs
         self._nouns = nouns
@@ -276,6 +281,14 @@ class Lexicon:
             if key not in best or m.score > best[key].score:
                 best[key] = m
         return sorted(best.values(), key=lambda m: (-m.score, m.cameo))
+
+    def is_instrument(self, token: Token) -> bool:
+        """A weapon ("fired four shells", "used tear gas"): what an act is done with, never whom to."""
+        words = [token.lower_, token.lemma_.lower()]
+        modifiers = [c for c in children(token) if c.dep_ in ("compound", "amod") and c.i < token.i]
+        if modifiers:
+            words.append(" ".join([modifiers[-1].lower_, token.lower_]))
+        return any(word in self.instruments for word in words)
 
     # ------------------------------------------------------------------ verbs
 
@@ -358,17 +371,17 @@ class Lexicon:
     def _noun_matches(self, noun: Token, scene: _Scene) -> list[TriggerMatch]:
         lemma = noun.lemma_.lower()
         rows: tuple[_NounRow, ...] = ()
-        for child in noun.children:
+        for child in children(noun):
             if child.dep_ in ("compound", "amod") and child.i < noun.i:
                 rows = (self._nouns.get(f"{child.lemma_.lower()} {lemma}")
                         or self._nouns.get(f"{child.text.lower()} {noun.text.lower()}") or ())
                 if rows:
                     break
         if not rows:
-            for child in noun.children:
+            for child in children(noun):
                 # "state of emergency": the table key names the head and its 'of' object.
                 if child.dep_ == "prep" and child.text.lower() == "of":
-                    for obj in child.children:
+                    for obj in children(child):
                         rows = rows or self._nouns.get(f"{lemma} of {obj.lemma_.lower()}", ())
         if not rows:
             rows = self._nouns.get(lemma) or self._nouns.get(noun.text.lower()) or ()
@@ -417,9 +430,9 @@ class Lexicon:
 def _objects(verb: Token, via: str) -> list[Token]:
     if via == "dobj":
         # The passive subject is the object too: "the attack was carried out by ETA".
-        return [c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass") and c.pos_ in NOUN_POS]
-    return [g for c in verb.children if c.dep_ == "prep" and c.text.lower() == via
-            for g in c.children if g.dep_ == "pobj" and g.pos_ in NOUN_POS]
+        return [c for c in children(verb) if c.dep_ in ("dobj", "obj", "nsubjpass") and c.pos_ in NOUN_POS]
+    return [g for c in children(verb) if c.dep_ == "prep" and c.text.lower() == via
+            for g in children(c) if g.dep_ == "pobj" and g.pos_ in NOUN_POS]
 
 
 def _elements_met(elements: tuple[Element, ...], phrase: _Words) -> bool:
@@ -511,4 +524,5 @@ def _load_lexicon() -> Lexicon:
     for rank, row in enumerate(_read_tsv("mode_cues.tsv")):
         cues.setdefault(row["word"], []).append(_Cue(row["word"], row["type"], row["mode"] or None, rank))
     return Lexicon(ontology, blocks, verbs, {k: tuple(v) for k, v in nouns.items()},
-                   {k: tuple(v) for k, v in support.items()}, {k: tuple(v) for k, v in cues.items()})
+                   {k: tuple(v) for k, v in support.items()}, {k: tuple(v) for k, v in cues.items()},
+                   frozenset(synsets.get(INSTRUMENT_SYNSET, ())))

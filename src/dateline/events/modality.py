@@ -9,7 +9,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Span, Token
 
-from dateline.nlp import sentence_of
+from dateline.nlp import children, sentence_of
 
 #: When cues disagree, the strongest wins: a hoped-for agreement reported by the Kremlin is
 #: still only hoped for; talks the press service "reported" for tomorrow are still planned.
@@ -33,6 +33,7 @@ class Cues:
     obligation: frozenset[str]
     intent_verbs: frozenset[str]
     request_modes: dict[str, str]
+    hedges: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -43,12 +44,20 @@ def cues() -> Cues:
                 words("hypothetical_auxiliaries"), words("requested_governors"), words("negated_governors"),
                 words("negation_words"), words("reporting_governors"), words("speech_verbs"), words("vague_time"),
                 words("intent_cues"), {key: (value[0], value[1]) for key, value in data["intent_events"].items()},
-                words("obligation_cues"), words("intent_verbs"), dict(data["request_modes"]))
+                words("obligation_cues"), words("intent_verbs"), dict(data["request_modes"]),
+                words("hedging_modifiers"))
 
 
-def intent_event(type_: str, mode: str | None, modality: "Modality") -> tuple[str, str | None] | None:
-    """The (type, mode) of the announcement an intended act amounts to: AGREE or THREATEN, or None."""
-    if modality.value not in ("planned", "hypothetical") or (modality.cue or "") not in cues().intent:
+def intent_event(type_: str, mode: str | None, modality: "Modality",
+                 conditional: bool = False) -> tuple[str, str | None] | None:
+    """The (type, mode) of the announcement an intended act amounts to: AGREE or THREATEN, or None.
+
+    An act put on a condition ("may halt mediation if cooperation founders", "could strike unless
+    ...") is announced whatever its modal: that is what a threat or an offer is.
+    """
+    if modality.value not in ("planned", "hypothetical"):
+        return None
+    if (modality.cue or "") not in cues().intent and not conditional:
         return None
     table = cues().intent_events
     return table.get(f"{type_}:{mode}") or table.get(type_)
@@ -71,11 +80,11 @@ class Modality:
 
 def _according_to(token: Token) -> Span | None:
     """The object of an 'according to X' attached to this token, if any."""
-    for child in token.children:
+    for child in children(token):
         if child.lower_ == "according" or (child.dep_ == "prep" and child.lower_ == "according"):
-            for to in child.children:
+            for to in children(child):
                 if to.lower_ == "to":
-                    for obj in to.children:
+                    for obj in children(to):
                         if obj.dep_ == "pobj":
                             return obj.doc[obj.left_edge.i: obj.right_edge.i + 1]
     return None
@@ -101,11 +110,11 @@ def classify(trigger: Token, self_type: str | None = None) -> Modality:
 
     for depth, token in enumerate(_path(trigger)):
         lemma = token.lemma_.lower()
-        children = list(token.children)
+        kids = children(token)
         if any(child.dep_ == "neg" or (child.lower_ in c.negation_words and child.dep_ in ("neg", "det", "advmod"))
-               for child in children):
+               for child in kids):
             note("negated", "not")
-        for child in children:
+        for child in kids:
             if child.dep_ in ("aux", "auxpass") and child.lower_ in c.planned_aux:
                 note("planned", child.lower_)
             elif child.dep_ in ("aux", "auxpass") and child.lower_ in c.hypothetical_aux:
@@ -150,7 +159,7 @@ def classify(trigger: Token, self_type: str | None = None) -> Modality:
 
 def _reports(token: Token, c: Cues) -> bool:
     """A verb that can ask or say ("told") says here: it has no infinitive of what is asked."""
-    return token.lemma_.lower() in c.speech and not any(child.dep_ == "xcomp" for child in token.children)
+    return token.lemma_.lower() in c.speech and not any(child.dep_ == "xcomp" for child in children(token))
 
 
 def _subjunctive(verb: Token) -> bool:
@@ -158,9 +167,9 @@ def _subjunctive(verb: Token) -> bool:
     verb keeps its base form after a singular subject. English uses it only for what is asked."""
     if verb.pos_ != "VERB" or verb.dep_ not in ("ccomp", "acl") or verb.tag_ not in ("VB", "VBP"):
         return False
-    if any(child.dep_ in ("aux", "auxpass") for child in verb.children):
+    if any(child.dep_ in ("aux", "auxpass") for child in children(verb)):
         return False
-    subject = next((child for child in verb.children if child.dep_ == "nsubj"), None)
+    subject = next((child for child in children(verb) if child.dep_ == "nsubj"), None)
     return subject is not None and (verb.tag_ == "VB" or subject.tag_ in ("NN", "NNP"))
 
 
@@ -169,13 +178,13 @@ def speaker_of(trigger: Token) -> Token | None:
     c = cues()
     for token in _path(trigger)[1:]:
         if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in c.speech:
-            for child in token.children:
+            for child in children(token):
                 if child.dep_ == "nsubj":
                     return child
             # "King Hassan was quoted as saying he would ...": the subject of the verb it hangs off
             head = token.head.head if token.dep_ == "pcomp" else token.head
             if token.dep_ in ("advcl", "xcomp", "pcomp") and head.i != token.i:
-                for child in head.children:
+                for child in children(head):
                     if child.dep_ in ("nsubj", "nsubjpass"):
                         return child
     return None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import duckdb
+import orjson
 
 from dateline.errors import DatelineError
 from dateline.store.duckdb import Store
@@ -16,8 +18,30 @@ from dateline.store.duckdb import Store
 READ_ONLY_SQL = re.compile(r"^\s*(select|with|describe|show|summarize|pragma\s+table_info|explain)\b", re.I)
 
 
+#: ISO dates as the store keeps them: a year, a month or a day.
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: Sort orders for event pages: (key expression, direction). The keys are never NULL, so keyset
+#: cursors compare plainly: an unknown date or confidence sorts last either way.
+SORTS = {
+    "date": ("coalesce(e.date, '~')", "asc"),
+    "-date": ("coalesce(e.date, '')", "desc"),
+    "confidence": ("coalesce(e.confidence, 2.0)", "asc"),
+    "-confidence": ("coalesce(e.confidence, -1.0)", "desc"),
+}
+#: Columns of an event in a list (API pages, the web page's list and map).
+LIST_COLUMNS = (
+    "event_id", "document_id", "date", "date_precision", "type", "mode", "cameo", "quad", "modality",
+    "confidence", "source_text", "source_name", "source_country", "target_text", "target_name", "target_country",
+    "location_name", "location_country", "lat", "lon", "trigger", "sentence")
+#: Columns of `dateline query`'s table.
+CLI_COLUMNS = ("event_id", "date", "type", "mode", "modality", "source_name", "source_country", "target_name",
+               "target_country", "location_name", "location_country", "confidence", "trigger", "document_id")
+
+
 @dataclass
 class EventFilter:
+    """What an analyst narrows events by; one WHERE clause for the CLI, the API and the page."""
+
     type: str | None = None
     mode: str | None = None
     modality: str | None = None
@@ -28,9 +52,12 @@ class EventFilter:
     until: str | None = None           # event date <= (ISO)
     place: str | None = None           # substring of the location name or mention
     min_confidence: float | None = None
+    bbox: tuple[float, float, float, float] | None = None   # west, south, east, north (degrees)
+    text: str | None = None            # substring of the event's sentence, trigger or actor mentions
     limit: int = 100
 
-    def sql(self) -> tuple[str, list[Any]]:
+    def where(self) -> tuple[str, list[Any]]:
+        """The WHERE clause (or "") and its parameters: values are always parameters, never SQL."""
         clauses, params = [], []
         if self.type:
             clauses.append("e.type = ?")
@@ -42,18 +69,21 @@ class EventFilter:
             clauses.append("e.modality = ?")
             params.append(self.modality.lower())
         if self.actor:
-            clauses.append("(e.source_name ILIKE ? OR e.source_text ILIKE ? OR e.target_name ILIKE ? "
-                           "OR e.target_text ILIKE ?)")
-            params.extend([f"%{self.actor}%"] * 4)
+            _contains(clauses, params, self.actor, "e.source_name", "e.source_text", "e.target_name",
+                      "e.target_text")
         if self.country:
             clauses.append("(e.source_country = ? OR e.target_country = ? OR e.location_country = ?)")
             params.extend([self.country.upper()] * 3)
         if self.dyad:
             parts = self.dyad.upper().replace(">", "-").split("-")
-            if len(parts) != 2:
-                raise DatelineError(f"--dyad wants SOURCE-TARGET, e.g. TUR-SYR, not {self.dyad!r}")
+            if len(parts) != 2 or not all(parts):
+                raise DatelineError(f"dyad wants SOURCE-TARGET, e.g. TUR-SYR, not {self.dyad!r}")
             clauses.append("e.source_country = ? AND e.target_country = ?")
             params.extend(parts)
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value and not ISO_DATE.match(value):
+                raise DatelineError(f"{name} wants an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {value!r}")
         if self.since:
             clauses.append("e.date >= ?")
             params.append(self.since)
@@ -62,22 +92,184 @@ class EventFilter:
             clauses.append("substr(e.date, 1, ?) <= ?")
             params.extend([len(self.until), self.until])
         if self.place:
-            clauses.append("(e.location_name ILIKE ? OR e.location_text ILIKE ?)")
-            params.extend([f"%{self.place}%"] * 2)
+            _contains(clauses, params, self.place, "e.location_name", "e.location_text")
         if self.min_confidence is not None:
             clauses.append("e.confidence >= ?")
             params.append(self.min_confidence)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        sql = ("SELECT e.event_id, e.date, e.type, e.mode, e.modality, e.source_name, e.source_country, "
-               "e.target_name, e.target_country, e.location_name, e.location_country, e.confidence, e.trigger, "
-               f"e.document_id FROM events e {where} ORDER BY e.date NULLS LAST, e.event_id LIMIT ?")
+        if self.bbox is not None:
+            west, south, east, north = self.bbox
+            if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+                raise DatelineError(f"bbox wants west,south,east,north in degrees, not {self.bbox!r}")
+            clauses.append("e.lat BETWEEN ? AND ?")
+            params.extend([south, north])
+            if west <= east:
+                clauses.append("e.lon BETWEEN ? AND ?")
+                params.extend([west, east])
+            else:  # the box crosses the antimeridian
+                clauses.append("(e.lon >= ? OR e.lon <= ?)")
+                params.extend([west, east])
+        if self.text:
+            _contains(clauses, params, self.text, "e.sentence", "e.trigger", "e.source_text", "e.target_text")
+        return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """`dateline query`'s statement: the filter's events by date, at most `limit` of them."""
+        where, params = self.where()
+        sql = (f"SELECT {', '.join('e.' + c for c in CLI_COLUMNS)} FROM events e {where} "
+               "ORDER BY e.date NULLS LAST, e.event_id LIMIT ?")
         return sql, [*params, int(self.limit)]
+
+
+def _contains(clauses: list[str], params: list[Any], value: str, *columns: str) -> None:
+    """Case-insensitive substring match on any of `columns`; the user's own % and _ are literal."""
+    pattern = "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    clauses.append("(" + " OR ".join(f"{column} ILIKE ? ESCAPE '\\'" for column in columns) + ")")
+    params.extend([pattern] * len(columns))
+
+
+@dataclass
+class Page:
+    """One page of events and the cursor of the next (None on the last page)."""
+
+    columns: list[str]
+    rows: list[tuple]
+    next_cursor: str | None
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+def encode_cursor(sort: str, key: Any, event_id: str) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([sort, key, event_id])).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
+    """The (sort key, event id) a page ends at; a cursor from another sort order or a mangled one is refused."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        given_sort, key, event_id = orjson.loads(raw)
+    except (ValueError, TypeError, orjson.JSONDecodeError) as error:
+        raise DatelineError("cursor is not one this server gave out") from error
+    key_is_number = isinstance(key, (int, float)) and not isinstance(key, bool)
+    if (given_sort != sort or not isinstance(event_id, str)
+            or (key_is_number if sort.endswith("date") else not key_is_number)):
+        raise DatelineError(f"cursor belongs to another sort order than {sort!r}")
+    return key, event_id
+
+
+def event_page(con: duckdb.DuckDBPyConnection, flt: EventFilter, sort: str = "date", cursor: str | None = None,
+               limit: int = 100, columns: Sequence[str] = LIST_COLUMNS) -> Page:
+    """A page of the filter's events in `sort` order, after `cursor` (keyset pagination: a page costs
+    the same however deep it is, and rows added meanwhile never shift it)."""
+    if sort not in SORTS:
+        raise DatelineError(f"sort is one of {', '.join(SORTS)}, not {sort!r}")
+    key, direction = SORTS[sort]
+    where, params = flt.where()
+    if cursor:
+        after_key, after_id = decode_cursor(cursor, sort)
+        op = ">" if direction == "asc" else "<"
+        where = (where + " AND " if where else "WHERE ") + f"({key} {op} ? OR ({key} = ? AND e.event_id {op} ?))"
+        params = [*params, after_key, after_key, after_id]
+    sql = (f"SELECT {key} AS sort_key, {', '.join('e.' + c for c in columns)} FROM events e {where} "
+           f"ORDER BY sort_key {direction}, e.event_id {direction} LIMIT ?")
+    rows = con.execute(sql, [*params, limit + 1]).fetchall()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(sort, rows[-1][0], rows[-1][1])
+    return Page(list(columns), [row[1:] for row in rows], next_cursor)
 
 
 def query_events(store: Store, flt: EventFilter) -> tuple[list[str], list[tuple]]:
     sql, params = flt.sql()
     cursor = store.con.execute(sql, params)
     return [c[0] for c in cursor.description], cursor.fetchall()
+
+
+def event_stats(con: duckdb.DuckDBPyConnection, flt: EventFilter, top: int = 50) -> dict[str, Any]:
+    """Counts of the filter's events: in all, by day, type, quad class, dyad and country involved."""
+    where, params = flt.where()
+
+    def grouped(expr: str, extra: str = "", limit: str = "") -> list[list[Any]]:
+        glue = (" AND " if where else "WHERE ") + extra if extra else ""
+        return [list(row) for row in con.execute(
+            f"SELECT {expr}, count(*) AS n FROM events e {where}{glue} GROUP BY ALL "
+            f"ORDER BY {'n DESC, ' if limit else ''}1 {limit}", params).fetchall()]
+
+    total = con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+    by_day = grouped("e.date", "length(e.date) = 10")
+    countries = con.execute(
+        f"SELECT c, count(*) AS n FROM (SELECT DISTINCT e.event_id, unnest([e.source_country, e.target_country, "
+        f"e.location_country]) AS c FROM events e {where}) WHERE c IS NOT NULL GROUP BY c ORDER BY n DESC, c",
+        params).fetchall()
+    return {
+        "total": total,
+        "dated_by_day": sum(n for _, n in by_day),
+        "by_day": by_day,
+        "by_type": grouped("e.type"),
+        "by_quad": grouped("e.quad"),
+        "by_dyad": grouped("e.source_country, e.target_country",
+                           "e.source_country IS NOT NULL AND e.target_country IS NOT NULL", f"LIMIT {int(top)}"),
+        "by_country": [list(row) for row in countries],
+    }
+
+
+def actor_counts(con: duckdb.DuckDBPyConnection, flt: EventFilter, name: str | None = None,
+                 limit: int = 100) -> list[dict[str, Any]]:
+    """Actors of the filter's events, with how many events each is the source or target of."""
+    where, params = flt.where()
+    clauses, extra = ["a.role IN ('source', 'target')"], []
+    if name:
+        _contains(clauses, extra, name, "a.name", "a.text")
+    cursor = con.execute(
+        "SELECT coalesce(a.name, a.text) AS name, a.country, count(DISTINCT a.event_id) AS events, "
+        "count(*) FILTER (WHERE a.role = 'source') AS as_source, "
+        "count(*) FILTER (WHERE a.role = 'target') AS as_target "
+        f"FROM event_actors a WHERE {' AND '.join(clauses)} "
+        f"AND a.event_id IN (SELECT e.event_id FROM events e {where}) "
+        "GROUP BY ALL ORDER BY events DESC, name LIMIT ?", [*extra, *params, limit])
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def place_counts(con: duckdb.DuckDBPyConnection, flt: EventFilter, limit: int = 1000) -> list[dict[str, Any]]:
+    """Where the filter's events happened: one row per resolved place, with its event count."""
+    where, params = flt.where()
+    glue = " AND " if where else "WHERE "
+    cursor = con.execute(
+        "SELECT e.location_name AS name, e.location_country AS country, e.location_admin1 AS admin1, "
+        "e.geonameid, round(avg(e.lat), 4) AS lat, round(avg(e.lon), 4) AS lon, count(*) AS events "
+        f"FROM events e {where}{glue}e.lat IS NOT NULL AND e.lon IS NOT NULL "
+        "GROUP BY ALL ORDER BY events DESC, name LIMIT ?", [*params, limit])
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def event_detail(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:
+    """One event with its evidence: the stored row, the coded event (FORMATS.md), its document."""
+    cursor = con.execute("SELECT * FROM events WHERE event_id = ?", [event_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    flat = dict(zip([c[0] for c in cursor.description], row))
+    document = con.execute("SELECT id, title, published, source, url, coded FROM documents WHERE id = ?",
+                           [flat["document_id"]]).fetchone()
+    coded_event = None
+    meta = None
+    if document is not None:
+        meta = dict(zip(("id", "title", "published", "source", "url"), document[:5]))
+        coded = orjson.loads(document[5]) if document[5] else {}
+        coded_event = next((e for e in coded.get("events") or [] if e.get("id") == event_id), None)
+    return {"event": coded_event, "row": flat, "document": meta, "sentence": flat.get("sentence"),
+            "evidence": flat.get("evidence")}
+
+
+def document_record(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[dict[str, Any], str, str] | None:
+    """A stored document by exact id: its coded record, its text and its status."""
+    row = con.execute("SELECT coded, text, status FROM documents WHERE id = ?", [doc_id]).fetchone()
+    if row is None:
+        return None
+    return (orjson.loads(row[0]) if row[0] else {"id": doc_id}), row[1] or "", row[2]
 
 
 def read_only_sql(store: Store, sql: str) -> tuple[list[str], list[tuple]]:

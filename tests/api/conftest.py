@@ -1,6 +1,11 @@
-"""A small store built by hand (no model): three documents, seven events over two months and four countries."""
+"""A small store built by hand (no model), the demo corpus coded into a store, and a live server on loopback."""
 
 from __future__ import annotations
+
+import socket
+import threading
+import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,20 +21,20 @@ def _actor(text, name, country, start, sectors=("GOV",)):
 
 
 def _event(doc_id, n, type_, source, target, date, place, trigger, confidence, modality="asserted"):
-    name, country, lat, lon = place
+    name, country, lat, lon = place or (None, None, None, None)
     return {"id": f"{doc_id}:{n}", "type": type_, "mode": None, "contexts": [], "cameo": "190",
             "quad": "MATERIAL_CONFLICT" if type_ == "ASSAULT" else "VERBAL_CONFLICT", "intensity": -5.0,
             "modality": modality, "source": source, "target": target, "date": date,
             "date_precision": "day" if date and len(date) == 10 else ("month" if date else None),
-            "date_text": date, "location": {"text": name, "name": name, "country": country, "lat": lat, "lon": lon,
-                                            "geonameid": 1000 + n},
+            "date_text": date,
+            "location": {"text": name, "name": name, "country": country, "lat": lat, "lon": lon,
+                         "geonameid": 1000 + n} if place else None,
             "size": {}, "sentence": {"start": 0, "end": 39}, "trigger": trigger, "confidence": confidence,
             "evidence": f"rule {type_.lower()}"}
 
 
 IDLIB = ("Idlib", "SYR", 35.93, 36.63)
 ANKARA = ("Ankara", "TUR", 39.92, 32.85)
-MOSCOW = ("Moscow", "RUS", 55.75, 37.62)
 FIJI = ("Suva", "FJI", -18.14, 178.44)
 
 
@@ -43,7 +48,7 @@ def documents():
                 _event("doc-a", 0, "ASSAULT", syria, None, "2020-03-01", IDLIB, trig, 0.9),
                 _event("doc-a", 1, "PROTEST", turkey, syria, "2020-03-02", ANKARA,
                        {"text": "protested", "start": 47, "end": 56}, 0.7),
-                _event("doc-a", 2, "REQUEST", russia, None, None, MOSCOW,
+                _event("doc-a", 2, "REQUEST", russia, None, None, None,
                        {"text": "called for", "start": 91, "end": 101}, 0.5, "requested")],
             "places": [{"text": "Idlib", "start": 22, "end": 27, "name": "Idlib", "country": "SYR"},
                        {"text": "Ankara", "start": 59, "end": 65, "name": "Ankara", "country": "TUR"}],
@@ -77,3 +82,42 @@ def client(store_path):
 
     with TestClient(create_app(ServeConfig(db=store_path))) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory, pipeline):
+    """The demo corpus (examples/corpus) coded into a store, as `make demo` does."""
+    from dataclasses import replace
+
+    from dateline.run import run
+    from tests.conftest import EXAMPLES
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    run([str(EXAMPLES)], replace(pipeline.settings, db=path), pipeline=pipeline)
+    return path
+
+
+@contextmanager
+def live_server(config):
+    """uvicorn serving `config` on a free loopback port in a thread; yields the base URL."""
+    import uvicorn
+
+    from dateline.api import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

@@ -6,6 +6,7 @@ the same filter the CLI uses. Each request borrows a cursor of the one read-only
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
 from contextlib import contextmanager
@@ -31,12 +32,14 @@ from dateline.records import MODALITIES, Document
 from dateline.show import span_records
 from dateline.store.duckdb import Store
 from dateline.store.query import (
-    LIST_COLUMNS, SORTS, EventFilter, actor_counts, document_record, event_detail, event_page, event_stats,
+    ISO_DATE, SORTS, EventFilter, actor_counts, document_record, event_detail, event_page, event_stats,
     place_counts)
 
 STATIC = resources.files("dateline.api") / "static"
 #: Default request body limit: a long news article is under 100 kB of JSON; 1 MB leaves room.
 MAX_BODY = 1_000_000
+#: Four numbers, west,south,east,north; their ranges are checked by the filter (400 when out of range).
+BBOX = r"^\s*-?\d+(\.\d+)?\s*(,\s*-?\d+(\.\d+)?\s*){3}$"
 #: Largest page of events: 1,000 rows of the list columns are about 500 kB of JSON.
 MAX_PAGE = 1000
 
@@ -172,14 +175,40 @@ class PlaceCount(BaseModel):
     events: int
 
 
+class DayCount(BaseModel):
+    date: str
+    events: int
+
+
+class TypeCount(BaseModel):
+    type: Optional[str]
+    events: int
+
+
+class QuadCount(BaseModel):
+    quad: Optional[str]
+    events: int
+
+
+class DyadCount(BaseModel):
+    source: str
+    target: str
+    events: int
+
+
+class CountryCount(BaseModel):
+    country: str
+    events: int
+
+
 class Stats(BaseModel):
     total: int
     dated_by_day: int = Field(description="events whose date is known to the day (the by_day counts)")
-    by_day: list[tuple[str, int]]
-    by_type: list[tuple[Optional[str], int]]
-    by_quad: list[tuple[Optional[str], int]]
-    by_dyad: list[tuple[str, str, int]] = Field(description="source country, target country, events (top 50)")
-    by_country: list[tuple[str, int]] = Field(description="events each country takes part in or hosts")
+    by_day: list[DayCount]
+    by_type: list[TypeCount]
+    by_quad: list[QuadCount]
+    by_dyad: list[DyadCount] = Field(description="the 50 busiest source-target country pairs")
+    by_country: list[CountryCount] = Field(description="events each country takes part in or hosts")
 
 
 class Article(BaseModel):
@@ -199,7 +228,13 @@ ERRORS = {400: {"description": "a filter, cursor or value the server cannot use"
 
 
 def _json(data: Any, status: int = 200, media_type: str = "application/json") -> Response:
-    return Response(orjson.dumps(data), status_code=status, media_type=media_type)
+    try:
+        body = orjson.dumps(data)
+    except TypeError:
+        # orjson refuses integers past 64 bits and lone surrogates, which a posted article's carried
+        # fields may hold; the standard library writes both (as digits, as \u escapes)
+        body = json.dumps(data, default=str).encode()
+    return Response(body, status_code=status, media_type=media_type)
 
 
 # -- the app -------------------------------------------------------------------------------------
@@ -236,11 +271,13 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
                                        description="ISO3 of either party or of the location"),
         dyad: Optional[str] = Query(None, pattern=r"^[A-Za-z]{3}-[A-Za-z]{3}$",
                                     description="SOURCE-TARGET countries, e.g. TUR-SYR"),
-        since: Optional[str] = Query(None, description="events on or after this date (YYYY[-MM[-DD]])"),
-        until: Optional[str] = Query(None, description="events on or before this date (YYYY[-MM[-DD]])"),
+        since: Optional[str] = Query(None, pattern=ISO_DATE.pattern,
+                                     description="events on or after this date (YYYY[-MM[-DD]])"),
+        until: Optional[str] = Query(None, pattern=ISO_DATE.pattern,
+                                     description="events on or before this date (YYYY[-MM[-DD]])"),
         place: Optional[str] = Query(None, max_length=200, description="text in the event location's name"),
         min_confidence: Optional[float] = Query(None, ge=0, le=1),
-        bbox: Optional[str] = Query(None, description="west,south,east,north in degrees (WGS84); west > east "
+        bbox: Optional[str] = Query(None, pattern=BBOX, description="west,south,east,north in degrees (WGS84); west > east "
                                                       "crosses the antimeridian"),
         q: Optional[str] = Query(None, max_length=200, description="text in the sentence, trigger or actor mentions"),
     ) -> EventFilter:

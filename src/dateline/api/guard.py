@@ -26,13 +26,9 @@ def is_loopback(host: str) -> bool:
         return False  # a host name other than localhost may resolve anywhere
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class Guard:
-    """ASGI middleware: refuses bodies over `max_body` bytes (413, before the app reads them when
-    Content-Length says so, while reading otherwise) and adds security headers to every response."""
+    """ASGI middleware: refuses bodies over `max_body` bytes with 413 (before the app runs when
+    Content-Length says so, while the body is read otherwise) and adds security headers."""
 
     def __init__(self, app, max_body: int):
         self.app = app
@@ -49,19 +45,24 @@ class Guard:
             await self._too_large(send, csp)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def counted_receive():
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
-                    raise BodyTooLarge()
+                if received > self.max_body and not started:
+                    # answer now, and tell the app the client has gone: whatever it sends after is dropped
+                    refused = True
+                    await self._too_large(send, csp)
+                    return {"type": "http.disconnect"}
             return message
 
         async def guarded_send(message):
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
                 headers = list(message.get("headers", []))
@@ -72,10 +73,9 @@ class Guard:
 
         try:
             await self.app(scope, counted_receive, guarded_send)
-        except BodyTooLarge:
-            if started:
+        except Exception:
+            if not refused:
                 raise
-            await self._too_large(send, csp)
 
     async def _too_large(self, send, csp: str) -> None:
         body = b'{"detail":"request body is over the limit of ' + str(self.max_body).encode() + b' bytes"}'

@@ -190,27 +190,27 @@ def event_stats(con: duckdb.DuckDBPyConnection, flt: EventFilter, top: int = 50)
     """Counts of the filter's events: in all, by day, type, quad class, dyad and country involved."""
     where, params = flt.where()
 
-    def grouped(expr: str, extra: str = "", limit: str = "") -> list[list[Any]]:
+    def grouped(names: tuple[str, ...], expr: str, extra: str = "", limit: str = "") -> list[dict[str, Any]]:
         glue = (" AND " if where else "WHERE ") + extra if extra else ""
-        return [list(row) for row in con.execute(
-            f"SELECT {expr}, count(*) AS n FROM events e {where}{glue} GROUP BY ALL "
-            f"ORDER BY {'n DESC, ' if limit else ''}1 {limit}", params).fetchall()]
+        rows = con.execute(f"SELECT {expr}, count(*) AS n FROM events e {where}{glue} GROUP BY ALL "
+                           f"ORDER BY {'n DESC, ' if limit else ''}1 {limit}", params).fetchall()
+        return [dict(zip((*names, "events"), row)) for row in rows]
 
     total = con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
-    by_day = grouped("e.date", "length(e.date) = 10")
+    by_day = grouped(("date",), "e.date", "length(e.date) = 10")
     countries = con.execute(
         f"SELECT c, count(*) AS n FROM (SELECT DISTINCT e.event_id, unnest([e.source_country, e.target_country, "
         f"e.location_country]) AS c FROM events e {where}) WHERE c IS NOT NULL GROUP BY c ORDER BY n DESC, c",
         params).fetchall()
     return {
         "total": total,
-        "dated_by_day": sum(n for _, n in by_day),
+        "dated_by_day": sum(row["events"] for row in by_day),
         "by_day": by_day,
-        "by_type": grouped("e.type"),
-        "by_quad": grouped("e.quad"),
-        "by_dyad": grouped("e.source_country, e.target_country",
+        "by_type": grouped(("type",), "e.type"),
+        "by_quad": grouped(("quad",), "e.quad"),
+        "by_dyad": grouped(("source", "target"), "e.source_country, e.target_country",
                            "e.source_country IS NOT NULL AND e.target_country IS NOT NULL", f"LIMIT {int(top)}"),
-        "by_country": [list(row) for row in countries],
+        "by_country": [{"country": country, "events": n} for country, n in countries],
     }
 
 

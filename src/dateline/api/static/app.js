@@ -122,7 +122,7 @@ function viewChanged() {
 }
 
 function shadeCountries(byCountry) {
-  const counts = new Map(byCountry);
+  const counts = new Map(byCountry.map((row) => [row.country, row.events]));
   const top = Math.max(1, ...counts.values());
   for (const path of document.querySelectorAll("#countries .country")) {
     const n = counts.get(path.dataset.iso3) || 0;
@@ -183,11 +183,11 @@ function drawTimeline(byDay) {
     svg.appendChild(el("svg:text", { x: 8, y: 40, class: "axis" }, "no events dated to the day"));
     return;
   }
-  const first = toDay(byDay[0][0]), last = toDay(byDay[byDay.length - 1][0]) + DAY;
+  const first = toDay(byDay[0].date), last = toDay(byDay[byDay.length - 1].date) + DAY;
   const days = Math.round((last - first) / DAY);
   const step = Math.max(1, Math.ceil(days / Math.floor(width / 3)));  // at least 3 px a bar
   const bins = new Array(Math.ceil(days / step)).fill(0);
-  for (const [day, n] of byDay) bins[Math.floor((toDay(day) - first) / DAY / step)] += n;
+  for (const { date, events } of byDay) bins[Math.floor((toDay(date) - first) / DAY / step)] += events;
   const top = Math.max(...bins), barWidth = width / bins.length;
   bins.forEach((n, i) => {
     if (!n) return;
@@ -315,8 +315,8 @@ async function refresh() {
 
 async function fillChoices() {
   const [stats, actors] = await Promise.all([getJSON("/stats"), getJSON("/actors?limit=300")]);
-  for (const [type, n] of stats.by_type) if (type) $("f-type").appendChild(el("option", { value: type }, `${type} (${n})`));
-  const countries = stats.by_country.map(([iso3, n]) => [iso3, countryName(iso3) || iso3, n])
+  for (const { type, events } of stats.by_type) if (type) $("f-type").appendChild(el("option", { value: type }, `${type} (${events})`));
+  const countries = stats.by_country.map(({ country, events }) => [country, countryName(country) || country, events])
     .sort((a, b) => a[1].localeCompare(b[1]));
   for (const [iso3, name, n] of countries) $("f-country").appendChild(el("option", { value: iso3 }, `${name} (${n})`));
   for (const actor of actors) if (actor.name) $("actor-names").appendChild(el("option", { value: actor.name }));

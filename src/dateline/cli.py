@@ -287,6 +287,8 @@ def serve(
                                                              "from a browser (repeatable); no CORS without it.")] = None,
     max_body: Annotated[int, typer.Option(help="Largest request body in bytes; larger ones get 413.")] = 1_000_000,
     no_code: Annotated[bool, typer.Option("--no-code", help="Switch POST /code off (read-only API).")] = False,
+    threads: Annotated[int, typer.Option(help="Requests answered at once, each on its own thread and database "
+                                              "cursor; more wait their turn.")] = 4,
     config: Config = None,
 ) -> None:
     """Serve the API (OpenAPI docs at /docs) and the web page (map, timeline, events, articles) over a store."""
@@ -300,12 +302,13 @@ def serve(
     if not is_loopback(host) and token is None and not no_code:
         _fail(f"refusing to listen on {host} without a token: anyone who can reach it could make this machine "
               "code articles. Give --token (or DATELINE_TOKEN), or --no-code for a read-only API.")
-    if max_body < 1:
-        _fail("--max-body must be a positive number of bytes")
+    if max_body < 1 or threads < 1:
+        _fail("--max-body and --threads must be positive")
     settings = _settings(config)
     try:
         application = create_app(ServeConfig(db=db, token=token, cors_origins=tuple(cors_origin or ()),
-                                             max_body=max_body, allow_code=not no_code, settings=settings))
+                                             max_body=max_body, allow_code=not no_code, settings=settings,
+                                             threads=threads))
     except DatelineError as error:
         _fail(str(error), 1)
     console.print(f"dateline serving {db} on http://{host}:{port}/ (API docs at /docs)")

@@ -1,7 +1,7 @@
 """The FastAPI app: events, documents, actors, places and stats read from a DuckDB store, the page, and POST /code.
 
-The store is opened read-only: no endpoint writes to it. Queries go through `dateline.store.query`,
-the same filter the CLI uses. Each request borrows a cursor of the one read-only connection.
+The store is attached read-only: no endpoint writes to it. Queries go through `dateline.store.query`,
+the same filter the CLI uses, on a serving snapshot of the events; each request borrows a cursor.
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import queue
 import threading
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Literal, Optional
 
+import anyio
 import duckdb
 import orjson
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -30,10 +31,9 @@ from dateline.config import Settings
 from dateline.errors import DatelineError
 from dateline.records import MODALITIES, Document
 from dateline.show import span_records
-from dateline.store.duckdb import Store
 from dateline.store.query import (
-    ISO_DATE, SORTS, EventFilter, actor_counts, document_record, event_detail, event_page, event_stats,
-    place_counts)
+    ISO_DATE, LIST_COLUMNS, SORTS, EventFilter, Page, actor_counts, document_record, event_detail, event_stats,
+    list_records, page_positions, place_counts, read_rows, serving_cursor, serving_snapshot)
 
 STATIC = resources.files("dateline.api") / "static"
 #: Default request body limit: a long news article is under 100 kB of JSON; 1 MB leaves room.
@@ -54,17 +54,19 @@ class ServeConfig:
     max_body: int = MAX_BODY
     allow_code: bool = True                        # False: POST /code answers 403
     settings: Settings = field(default_factory=Settings)
-    cursors: int = 8                               # read cursors shared by the request threads
+    threads: int = 4                               # requests answered at once (threads, one cursor each)
 
 
 class Reader:
-    """The store opened read-only, lending one cursor per request; DuckDB runs cursors in parallel."""
+    """The serving snapshot of the store (read-only), lending one cursor per request; DuckDB runs
+    cursors in parallel, each query on one thread so concurrent requests do not fight over cores."""
 
     def __init__(self, path: Path, cursors: int):
-        self.store = Store(path, read_only=True)
+        self.con = serving_snapshot(path, threads=1)
+        self.records = list_records(self.con)
         self._free: queue.LifoQueue = queue.LifoQueue()
         for _ in range(cursors):
-            self._free.put(self.store.con.cursor())
+            self._free.put(serving_cursor(self.con))
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -75,7 +77,7 @@ class Reader:
             self._free.put(con)
 
     def close(self) -> None:
-        self.store.close()
+        self.con.close()
 
 
 class Coder:
@@ -243,11 +245,19 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
     """The app over `config.db`; `pipeline` (optional) is used by POST /code instead of loading one."""
     from dateline.events.ontology import get_ontology
 
-    reader = Reader(config.db, config.cursors)
+    reader = Reader(config.db, config.threads)
     coder = Coder(config.settings, pipeline)
     types = ", ".join(get_ontology().types)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        # Starlette runs sync endpoints on anyio's thread pool (40 threads by default); queries hold the
+        # GIL part of the time, and on 2 cores more threads than cursors only wait or thrash
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
+        yield
+        reader.close()
+
     app = FastAPIOffline(
-        title="dateline", version=_version(),
+        lifespan=lifespan, title="dateline", version=_version(),
         description="Political event data coded by dateline: events with their evidence, the articles they "
                     "come from with every span, actors, places and counts, and coding of posted articles. "
                     "The store is read-only through this API.")
@@ -305,21 +315,27 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
                                                 "the next page's cursor is also in the X-Next-Cursor header"}})
     def events(
         flt: EventFilter = Depends(event_filter),
-        sort: Literal[tuple(SORTS)] = Query("date", description="date or confidence; a leading - sorts "  # type: ignore[valid-type]
-                                                               "descending; unknown values last"),
+        sort: Literal[tuple(SORTS)] = Query("-date", description="date or confidence; a leading - sorts "  # type: ignore[valid-type]
+                                                                "descending (newest first by default); unknown "
+                                                                "values last"),
         limit: int = Query(100, ge=1, le=MAX_PAGE),
         cursor: Optional[str] = Query(None, max_length=2000, description="next_cursor of the previous page"),
         format: Literal["json", "csv", "geojson"] = Query("json"),
     ) -> Response:
         with reader.cursor() as con:
-            page = event_page(con, flt, sort=sort, cursor=cursor, limit=limit)
-        headers = {"X-Next-Cursor": page.next_cursor} if page.next_cursor else {}
+            positions, next_cursor = page_positions(con, flt, sort=sort, cursor=cursor, limit=limit)
+            rows = read_rows(con, positions) if format != "json" else None
+        headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}
         if format == "csv":
-            return Response(page_csv(page), media_type="text/csv; charset=utf-8", headers=headers)
+            return Response(page_csv(Page(list(LIST_COLUMNS), rows, next_cursor)),
+                            media_type="text/csv; charset=utf-8", headers=headers)
         if format == "geojson":
-            return Response(orjson.dumps(page_geojson(page)), media_type="application/geo+json", headers=headers)
-        return Response(orjson.dumps({"events": page.records(), "next_cursor": page.next_cursor}),
-                        media_type="application/json", headers=headers)
+            return Response(orjson.dumps(page_geojson(Page(list(LIST_COLUMNS), rows, next_cursor))),
+                            media_type="application/geo+json", headers=headers)
+        # the page's records were made into JSON once, when the snapshot was taken
+        body = b'{"events":[' + b",".join(reader.records[p - 1] for p in positions) + b'],"next_cursor":' + \
+            orjson.dumps(next_cursor) + b"}"
+        return Response(body, media_type="application/json", headers=headers)
 
     @app.get("/events/{event_id}", summary="One event with its evidence and its document",
              response_model=EventDetail, responses={404: {"description": "no such event"}})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Sequence
 
 import duckdb
@@ -20,14 +21,33 @@ READ_ONLY_SQL = re.compile(r"^\s*(select|with|describe|show|summarize|pragma\s+t
 
 #: ISO dates as the store keeps them: a year, a month or a day.
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-#: Sort orders for event pages: (key expression, direction). The keys are never NULL, so keyset
-#: cursors compare plainly: an unknown date or confidence sorts last either way.
+#: Sort orders of event pages: each is a rank column of the serving snapshot, numbered in this
+#: order. An unknown date or confidence sorts last either way; the event id breaks ties.
 SORTS = {
-    "date": ("coalesce(e.date, '~')", "asc"),
-    "-date": ("coalesce(e.date, '')", "desc"),
-    "confidence": ("coalesce(e.confidence, 2.0)", "asc"),
-    "-confidence": ("coalesce(e.confidence, -1.0)", "desc"),
+    "date": "coalesce(date, '~'), event_id",
+    "-date": "coalesce(date, '') DESC, event_id DESC",
+    "confidence": "coalesce(confidence, 2.0), event_id",
+    "-confidence": "coalesce(confidence, -1.0) DESC, event_id DESC",
 }
+#: Text searches: each looks in one lower-cased column that joins the fields it covers (one
+#: substring scan instead of one ILIKE per field: 2-3x faster). The serving snapshot stores them;
+#: on the store itself `SEARCHABLE_EVENTS` computes them, so the filter is the same SQL on both.
+SEARCH_SEPARATOR = "\x1f"  # the ASCII unit separator: no text holds it, so no match spans two fields
+SEARCHES = {
+    "search_actor": ("source_name", "source_text", "target_name", "target_text"),
+    "search_place": ("location_name", "location_text"),
+    "search_text": ("sentence", "trigger", "source_text", "target_text"),
+}
+SEARCH_COLUMNS = ", ".join(f"lower(concat_ws(chr(31), {', '.join(fields)})) AS {name}"
+                           for name, fields in SEARCHES.items())
+SEARCHABLE_EVENTS = f"(SELECT *, {SEARCH_COLUMNS} FROM events)"
+#: Where a serving snapshot's unqualified names are looked up: its events first, then the store.
+SNAPSHOT_PATH = "memory.main,store.main"
+#: Event columns with few distinct values, held as ENUMs in the snapshot: a filter on them compares
+#: small integers, not strings (a country filter on 100k events: 8 ms -> 1.5 ms).
+ENUM_COLUMNS = {"type": "event_type", "mode": "event_mode", "modality": "event_modality", "quad": "event_quad",
+                "date_precision": "event_precision", "source_country": "country", "target_country": "country",
+                "location_country": "country"}
 #: Columns of an event in a list (API pages, the web page's list and map).
 LIST_COLUMNS = (
     "event_id", "document_id", "date", "date_precision", "type", "mode", "cameo", "quad", "modality",
@@ -69,8 +89,7 @@ class EventFilter:
             clauses.append("e.modality = ?")
             params.append(self.modality.lower())
         if self.actor:
-            _contains(clauses, params, self.actor, "e.source_name", "e.source_text", "e.target_name",
-                      "e.target_text")
+            _contains(clauses, params, "e.search_actor", self.actor)
         if self.country:
             clauses.append("(e.source_country = ? OR e.target_country = ? OR e.location_country = ?)")
             params.extend([self.country.upper()] * 3)
@@ -92,7 +111,7 @@ class EventFilter:
             clauses.append("substr(e.date, 1, ?) <= ?")
             params.extend([len(self.until), self.until])
         if self.place:
-            _contains(clauses, params, self.place, "e.location_name", "e.location_text")
+            _contains(clauses, params, "e.search_place", self.place)
         if self.min_confidence is not None:
             clauses.append("e.confidence >= ?")
             params.append(self.min_confidence)
@@ -109,22 +128,21 @@ class EventFilter:
                 clauses.append("(e.lon >= ? OR e.lon <= ?)")
                 params.extend([west, east])
         if self.text:
-            _contains(clauses, params, self.text, "e.sentence", "e.trigger", "e.source_text", "e.target_text")
+            _contains(clauses, params, "e.search_text", self.text)
         return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
     def sql(self) -> tuple[str, list[Any]]:
         """`dateline query`'s statement: the filter's events by date, at most `limit` of them."""
         where, params = self.where()
-        sql = (f"SELECT {', '.join('e.' + c for c in CLI_COLUMNS)} FROM events e {where} "
+        sql = (f"SELECT {', '.join('e.' + c for c in CLI_COLUMNS)} FROM {SEARCHABLE_EVENTS} e {where} "
                "ORDER BY e.date NULLS LAST, e.event_id LIMIT ?")
         return sql, [*params, int(self.limit)]
 
 
-def _contains(clauses: list[str], params: list[Any], value: str, *columns: str) -> None:
-    """Case-insensitive substring match on any of `columns`; the user's own % and _ are literal."""
-    pattern = "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    clauses.append("(" + " OR ".join(f"{column} ILIKE ? ESCAPE '\\'" for column in columns) + ")")
-    params.extend([pattern] * len(columns))
+def _contains(clauses: list[str], params: list[Any], haystack: str, value: str) -> None:
+    """Case-insensitive substring of a search column (no wildcards: % and _ are plain characters)."""
+    clauses.append(f"contains({haystack}, lower(?))")
+    params.append(value.replace(SEARCH_SEPARATOR, " "))
 
 
 @dataclass
@@ -139,45 +157,127 @@ class Page:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
-def encode_cursor(sort: str, key: Any, event_id: str) -> str:
+def encode_cursor(sort: str, key: int, event_id: str) -> str:
     return base64.urlsafe_b64encode(orjson.dumps([sort, key, event_id])).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
-    """The (sort key, event id) a page ends at; a cursor from another sort order or a mangled one is refused."""
+    """The (rank, event id) a page ends at; a cursor from another sort order or a mangled one is refused."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         given_sort, key, event_id = orjson.loads(raw)
     except (ValueError, TypeError, orjson.JSONDecodeError) as error:
         raise DatelineError("cursor is not one this server gave out") from error
-    key_is_number = isinstance(key, (int, float)) and not isinstance(key, bool)
-    if (given_sort != sort or not isinstance(event_id, str)
-            or (key_is_number if sort.endswith("date") else not key_is_number)):
+    if given_sort != sort or not isinstance(event_id, str) or not isinstance(key, int) or isinstance(key, bool):
         raise DatelineError(f"cursor belongs to another sort order than {sort!r}")
     return key, event_id
 
 
-def event_page(con: duckdb.DuckDBPyConnection, flt: EventFilter, sort: str = "date", cursor: str | None = None,
-               limit: int = 100, columns: Sequence[str] = LIST_COLUMNS) -> Page:
-    """A page of the filter's events in `sort` order, after `cursor` (keyset pagination: a page costs
-    the same however deep it is, and rows added meanwhile never shift it)."""
+def rank_column(sort: str) -> str:
     if sort not in SORTS:
         raise DatelineError(f"sort is one of {', '.join(SORTS)}, not {sort!r}")
-    key, direction = SORTS[sort]
+    return "rank_" + sort.replace("-", "desc_")
+
+
+def serving_snapshot(path: Path | str, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection for serving: the store attached READ_ONLY, and its events copied into memory with
+    an integer rank per sort order and ENUM types for short codes.
+
+    Unqualified `events` is the snapshot; every other table is read from the store. The store cannot
+    change under a server (DuckDB lets no other process write while it is attached), so the
+    snapshot stays true for the server's life. A page is then an integer top-N, not a sort of strings.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DatelineError(f"no database at {path}: run `dateline run CORPUS --db {path}` first")
+    con = duckdb.connect(":memory:", config={"threads": threads} if threads else {})
+    try:
+        con.execute("ATTACH ? AS store (READ_ONLY)", [str(path)])
+    except duckdb.Error as error:
+        con.close()
+        raise DatelineError(f"cannot open database {path}: {error}") from error
+    for kind, columns in _enum_types().items():
+        values = " UNION ".join(f"SELECT {c} AS v FROM store.events" for c in columns)
+        con.execute(f"CREATE TYPE {kind} AS ENUM (SELECT DISTINCT v FROM ({values}) WHERE v IS NOT NULL ORDER BY v)")
+    described = con.execute("SELECT column_name FROM information_schema.columns WHERE table_catalog = 'store' "
+                            "AND table_name = 'events' ORDER BY ordinal_position").fetchall()
+    columns = [f"{name}::{ENUM_COLUMNS[name]} AS {name}" if name in ENUM_COLUMNS else name for (name,) in described]
+    ranks = [f"row_number() OVER (ORDER BY {order})::BIGINT AS {rank_column(sort)}" for sort, order in SORTS.items()]
+    con.execute(f"CREATE TABLE events AS SELECT {', '.join(columns + ranks)}, {SEARCH_COLUMNS} FROM store.events "
+                f"ORDER BY {rank_column('-date')}")
+    return serving_cursor(con)
+
+
+def serving_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Another connection to a serving snapshot (one per thread), resolving names as the snapshot does."""
+    cursor = con.cursor()
+    cursor.execute(f"SET search_path = '{SNAPSHOT_PATH}'")
+    return cursor
+
+
+def _enum_types() -> dict[str, list[str]]:
+    kinds: dict[str, list[str]] = {}
+    for column, kind in ENUM_COLUMNS.items():
+        kinds.setdefault(kind, []).append(column)
+    return kinds
+
+
+#: The rank that numbers a snapshot's events from 1, in which `list_records` and page positions count.
+POSITION = "rank_date"
+
+
+def page_positions(con: duckdb.DuckDBPyConnection, flt: EventFilter, sort: str = "date", cursor: str | None = None,
+                   limit: int = 100) -> tuple[list[int], str | None]:
+    """The positions of a page of the filter's events in `sort` order after `cursor`, and the cursor
+    of the next page (None on the last), from a serving snapshot.
+
+    Keyset pagination on the sort's rank: a page costs the same however deep it is. Only ranks go
+    through the top-N; `read_rows` or `list_records` give the page's contents.
+    """
+    rank = rank_column(sort)
     where, params = flt.where()
     if cursor:
-        after_key, after_id = decode_cursor(cursor, sort)
-        op = ">" if direction == "asc" else "<"
-        where = (where + " AND " if where else "WHERE ") + f"({key} {op} ? OR ({key} = ? AND e.event_id {op} ?))"
-        params = [*params, after_key, after_key, after_id]
-    sql = (f"SELECT {key} AS sort_key, {', '.join('e.' + c for c in columns)} FROM events e {where} "
-           f"ORDER BY sort_key {direction}, e.event_id {direction} LIMIT ?")
-    rows = con.execute(sql, [*params, limit + 1]).fetchall()
+        after, _ = decode_cursor(cursor, sort)
+        where = (where + " AND " if where else "WHERE ") + f"e.{rank} > ?"
+        params = [*params, after]
+    rows = con.execute(f"SELECT e.{POSITION}, e.{rank}, e.event_id FROM events e {where} ORDER BY e.{rank} LIMIT ?",
+                       [*params, limit + 1]).fetchall()
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_cursor(sort, rows[-1][0], rows[-1][1])
-    return Page(list(columns), [row[1:] for row in rows], next_cursor)
+        next_cursor = encode_cursor(sort, rows[-1][1], rows[-1][2])
+    return [row[0] for row in rows], next_cursor
+
+
+def read_rows(con: duckdb.DuckDBPyConnection, positions: list[int],
+              columns: Sequence[str] = LIST_COLUMNS) -> list[tuple]:
+    """The snapshot's events at `positions`, in that order."""
+    if not positions:
+        return []
+    found = {row[0]: row[1:] for row in con.execute(
+        f"SELECT e.{POSITION}, {', '.join('e.' + c for c in columns)} FROM events e "
+        f"WHERE e.{POSITION} IN (SELECT unnest(?))", [positions]).fetchall()}
+    return [found[position] for position in positions]
+
+
+def list_records(con: duckdb.DuckDBPyConnection) -> list[bytes]:
+    """Every snapshot event's list record as JSON, the event at position p at index p - 1.
+
+    A page of JSON is then these joined: about 0.7 kB of memory an event buys a page that costs one
+    top-N of integers instead of a second scan reading every column.
+    """
+    cursor = con.execute(f"SELECT {', '.join('e.' + c for c in LIST_COLUMNS)} FROM events e ORDER BY e.{POSITION}")
+    records = []
+    while batch := cursor.fetchmany(10_000):
+        records.extend(orjson.dumps(dict(zip(LIST_COLUMNS, row))) for row in batch)
+    return records
+
+
+def event_page(con: duckdb.DuckDBPyConnection, flt: EventFilter, sort: str = "date", cursor: str | None = None,
+               limit: int = 100, columns: Sequence[str] = LIST_COLUMNS) -> Page:
+    """A page of the filter's events with its rows, from a serving snapshot."""
+    positions, next_cursor = page_positions(con, flt, sort, cursor, limit)
+    return Page(list(columns), read_rows(con, positions, columns), next_cursor)
 
 
 def query_events(store: Store, flt: EventFilter) -> tuple[list[str], list[tuple]]:
@@ -220,7 +320,7 @@ def actor_counts(con: duckdb.DuckDBPyConnection, flt: EventFilter, name: str | N
     where, params = flt.where()
     clauses, extra = ["a.role IN ('source', 'target')"], []
     if name:
-        _contains(clauses, extra, name, "a.name", "a.text")
+        _contains(clauses, extra, "lower(concat_ws(chr(31), a.name, a.text))", name)
     cursor = con.execute(
         "SELECT coalesce(a.name, a.text) AS name, a.country, count(DISTINCT a.event_id) AS events, "
         "count(*) FILTER (WHERE a.role = 'source') AS as_source, "
@@ -251,7 +351,8 @@ def event_detail(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any
     row = cursor.fetchone()
     if row is None:
         return None
-    flat = dict(zip([c[0] for c in cursor.description], row))
+    flat = {name: value for (name, *_), value in zip(cursor.description, row)
+            if not name.startswith(("rank_", "search_"))}
     document = con.execute("SELECT id, title, published, source, url, coded FROM documents WHERE id = ?",
                            [flat["document_id"]]).fetchone()
     coded_event = None

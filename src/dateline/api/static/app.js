@@ -281,7 +281,7 @@ function eventItem(row) {
 
 async function loadEvents(append) {
   const list = $("events");
-  const data = await getJSON(`/events?${query({ limit: 100, cursor: append ? state.cursor : null })}`);
+  const data = await getJSON(`/events?${query({ sort: "-date", limit: 100, cursor: append ? state.cursor : null })}`);
   if (!append) list.replaceChildren();
   for (const row of data.events) list.appendChild(eventItem(row));
   if (!list.children.length) list.appendChild(el("li", { class: "empty" }, "No event matches these filters."));
@@ -294,7 +294,7 @@ async function loadEvents(append) {
 async function refresh() {
   const serial = ++requestSerial;
   $("count").textContent = "…";
-  const exportQuery = query({ limit: 1000 });
+  const exportQuery = query({ sort: "-date", limit: 1000 });
   $("dl-csv").href = `/events?${exportQuery}&format=csv`;
   $("dl-geojson").href = `/events?${exportQuery}&format=geojson`;
   try {

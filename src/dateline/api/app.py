@@ -254,7 +254,6 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
         # GIL part of the time, and on 2 cores more threads than cursors only wait or thrash
         anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
         yield
-        reader.close()
 
     app = FastAPIOffline(
         lifespan=lifespan, title="dateline", version=_version(),

@@ -129,7 +129,7 @@ function shadeCountries(byCountry) {
     // a log scale: one event shows, and the busiest country does not wash out the rest
     const t = n ? Math.log1p(n) / Math.log1p(top) : 0;
     path.style.fill = n ? `rgb(${Math.round(227 - 150 * t)}, ${Math.round(231 - 130 * t)}, ${Math.round(237 - 60 * t)})` : "";
-    path.classList.toggle("selected", path.dataset.iso3 === state.filters.country);
+    path.classList.toggle("selected", Boolean(state.filters.country) && path.dataset.iso3 === state.filters.country);
     path.querySelector("title").textContent = `${countryName(path.dataset.iso3) || path.dataset.iso3}: ${n} event(s)`;
   }
 }

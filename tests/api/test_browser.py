@@ -54,6 +54,8 @@ def test_analyst_filters_events_and_reads_an_article(browser, demo_url, tmp_path
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(demo_url + "/")
     page.wait_for_selector("body[data-ready]")
     total = int(page.text_content("#count").split()[0].replace(",", ""))
@@ -67,6 +69,20 @@ def test_analyst_filters_events_and_reads_an_article(browser, demo_url, tmp_path
     assert badges and all(badge.startswith("ASSAULT") for badge in badges)
     assert int(page.text_content("#count").split()[0]) < total
 
+    # brush the right half of the timeline: the dates are chosen and the list narrows to them
+    assault = int(page.text_content("#count").split()[0])
+    box = page.locator("#timeline").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 2, box["y"] + 40, steps=5)
+    page.mouse.up()
+    page.wait_for_selector("#brush-clear:not([hidden])")
+    page.wait_for_function("() => !document.querySelector('#count').textContent.startsWith('…')")
+    assert "chosen" in page.text_content("#timeline-label")
+    assert int(page.text_content("#count").split()[0]) < assault
+    page.click("#brush-clear")
+    page.wait_for_function("() => document.querySelector('#count').textContent === '%d event(s)'" % assault)
+
     page.locator("#events li").first.click()
     page.wait_for_selector("#article:not([hidden]) #event-fields")
     assert page.locator("#article-fields dd").first.text_content().startswith("ASSAULT")
@@ -77,6 +93,7 @@ def test_analyst_filters_events_and_reads_an_article(browser, demo_url, tmp_path
     assert page.locator("#article").is_hidden()
     _shot(page, tmp_path, "screenshot.png")
     assert errors == []
+    assert all(url.startswith(demo_url) or url.startswith("data:") for url in requested)  # nothing from elsewhere
 
 
 @pytest.mark.model
@@ -102,3 +119,16 @@ def test_a_real_server_refuses_an_oversized_body_on_the_socket(demo_store):
                               headers={"Content-Type": "application/json"})
         assert response.status_code == 413
         assert httpx.get(url + "/health").json()["status"] == "ok"
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_api_docs_render_offline(browser, demo_url):
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(demo_url + "/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "dateline" in page.text_content(".swagger-ui .info .title")
+    assert page.locator(".opblock").count() >= 8
+    assert all(url.startswith(demo_url) or url.startswith("data:") for url in requested)

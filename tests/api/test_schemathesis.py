@@ -14,7 +14,7 @@ from dateline.api import ServeConfig, create_app
 
 #: Examples per operation: enough to reach odd strings, bounds and cursors, small enough for CI;
 #: DATELINE_FUZZ_EXAMPLES=1000 makes a deeper run.
-EXAMPLES = int(os.environ.get("DATELINE_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("DATELINE_FUZZ_EXAMPLES", "100"))
 #: Every operation of the spec (a test below fails when the spec gains one that is not listed).
 OPERATIONS = ["GET /health", "GET /events", "GET /events/{event_id}", "GET /documents/{doc_id}", "GET /actors",
               "GET /places", "GET /stats", "POST /code"]

@@ -9,8 +9,8 @@ subprocess, then sends a fixed mix of filtered /events queries (type, country, d
 bbox, text, modality; three sort orders; 10% are second pages through a cursor) over N keep-alive
 connections, each sending its next request as soon as the last is answered.
 
-Prints p50/p95/p99 latency, requests/s and the CPU the server and the client used (100% = one
-core) per concurrency, and as the baseline the same queries run
+Prints p50/p95/p99 latency, requests/s and the CPU the server, the client and every other process
+on the machine used (100% = one core) per concurrency, and as the baseline the same queries run
 by the store layer alone in this process (what HTTP, JSON and the framework add). The client runs
 on the same 2 cores as the server, and the machine may be shared: load averages are printed.
 """
@@ -299,6 +299,12 @@ def cpu_seconds(pid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds every process on the machine has used (from /proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
@@ -363,19 +369,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"store: {args.db} ({events:,} events); {len(urls)} distinct /events queries, 10% second pages; "
               f"{os.cpu_count()} cores; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"{'':28}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}"
-              f"{'server CPU':>12}{'client CPU':>12}")
+              f"{'server CPU':>12}{'client CPU':>12}{'other CPU':>11}")
         print(f"{'store layer alone (1 thread)':28}{len(base_ms):>9}{percentile(base_ms, 50):>9.1f}"
               f"{percentile(base_ms, 95):>9.1f}{percentile(base_ms, 99):>9.1f}{1000 * len(base_ms) / sum(base_ms):>9.0f}"
               f"{'':>8}")
         results = {}
         for clients in args.clients:
-            server_cpu, client_cpu = cpu_seconds(process.pid), cpu_seconds()
+            server_cpu, client_cpu, busy = cpu_seconds(process.pid), cpu_seconds(), machine_busy_seconds()
             latencies, wall, errors = asyncio.run(load(base, urls, clients, args.requests))
             server_cpu, client_cpu = cpu_seconds(process.pid) - server_cpu, cpu_seconds() - client_cpu
+            other_cpu = machine_busy_seconds() - busy - server_cpu - client_cpu
             results[clients] = latencies
             print(f"{'HTTP, ' + str(clients) + ' client(s)':28}{len(latencies):>9}{percentile(latencies, 50):>9.1f}"
                   f"{percentile(latencies, 95):>9.1f}{percentile(latencies, 99):>9.1f}{len(latencies) / wall:>9.0f}"
-                  f"{errors:>8}{server_cpu / wall:>11.0%}{client_cpu / wall:>11.0%}")
+                  f"{errors:>8}{server_cpu / wall:>11.0%}{client_cpu / wall:>11.0%}{max(0, other_cpu) / wall:>10.0%}")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         for clients, latencies in results.items():
             print(f"p95 at {clients} client(s) / store layer p95: "

@@ -207,6 +207,16 @@ def test_filter_values_are_parameters_never_sql():
     assert "DROP" not in where and "'; DROP TABLE events; --" in params[0]
 
 
+def test_an_empty_store_is_served(tmp_path):
+    from dateline.store.duckdb import Store
+
+    Store(tmp_path / "empty.duckdb").close()
+    empty = TestClient(create_app(ServeConfig(db=tmp_path / "empty.duckdb")))
+    assert empty.get("/events").json() == {"events": [], "next_cursor": None}
+    assert empty.get("/stats").json()["total"] == 0
+    assert empty.get("/events?format=geojson").json()["features"] == []
+
+
 def test_the_store_is_read_only_under_the_server(store_path):
     app = create_app(ServeConfig(db=store_path))
     for statement in ("DELETE FROM store.events", "DROP TABLE store.documents", "CREATE TABLE store.x (i INT)"):

@@ -1,4 +1,4 @@
-"""Event queries: filters turned into one parameterised SQL statement, and read-only SQL."""
+"""Event queries: one filter as parameterised SQL (for the CLI and the server), pages, counts, read-only SQL."""
 
 from __future__ import annotations
 
@@ -278,13 +278,6 @@ def list_records(con: duckdb.DuckDBPyConnection) -> list[bytes]:
             # orjson's bytes keep the 4 kB buffer they were written in: copy to the exact size
             records[position - 1] = bytes(memoryview(orjson.dumps(dict(zip(LIST_COLUMNS, row)))))
     return records
-
-
-def event_page(con: duckdb.DuckDBPyConnection, flt: EventFilter, sort: str = "date", cursor: str | None = None,
-               limit: int = 100, columns: Sequence[str] = LIST_COLUMNS) -> Page:
-    """A page of the filter's events with its rows, from a serving snapshot."""
-    positions, next_cursor = page_positions(con, flt, sort, cursor, limit)
-    return Page(list(columns), read_rows(con, positions, columns), next_cursor)
 
 
 def query_events(store: Store, flt: EventFilter) -> tuple[list[str], list[tuple]]:

@@ -132,3 +132,27 @@ def test_api_docs_render_offline(browser, demo_url):
     assert "dateline" in page.text_content(".swagger-ui .info .title")
     assert page.locator(".opblock").count() >= 8
     assert all(url.startswith(demo_url) or url.startswith("data:") for url in requested)
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_zooming_the_map_and_choosing_a_country_narrow_the_list(browser, demo_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(demo_url + "/")
+    page.wait_for_selector("body[data-ready]")
+    total = page.text_content("#count")
+    box = page.locator("#map").bounding_box()
+    # wheel in over Syria (38 E, 35 N: the map spans 180 W-180 E and 84 N-62 S at first)
+    page.mouse.move(box["x"] + box["width"] * (38 + 180) / 360, box["y"] + box["height"] * (84 - 35) / 146)
+    for _ in range(6):
+        page.mouse.wheel(0, -200)
+    page.check("#f-inview")
+    page.wait_for_function("t => !['…', t].includes(document.querySelector('#count').textContent)", arg=total)
+    in_view = int(page.text_content("#count").split()[0])
+    assert 0 < in_view < int(total.split()[0])
+    page.uncheck("#f-inview")
+    page.locator("#countries path[data-iso3=TUR]").click()
+    page.wait_for_function("() => document.querySelector('#f-country').value === 'TUR'")
+    page.wait_for_function("t => !['…', t].includes(document.querySelector('#count').textContent)", arg=total)
+    assert page.locator("#countries path.selected").count() == 1
+    assert int(page.text_content("#count").split()[0]) < int(total.split()[0])

@@ -68,10 +68,13 @@ function setView(view) {
 }
 
 function bboxOfView() {
-  const [x, y, w, h] = state.view;
+  // what the map shows, which "meet" makes larger than the viewBox along one axis
+  const svg = $("map"), box = svg.getBoundingClientRect(), inverse = svg.getScreenCTM().inverse();
+  const corner = (x, y) => { const p = svg.createSVGPoint(); p.x = x; p.y = y; return p.matrixTransform(inverse); };
+  const topLeft = corner(box.left, box.top), bottomRight = corner(box.right, box.bottom);
   const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
-  return [clamp(x, -180, 180), clamp(-(y + h), -90, 90), clamp(x + w, -180, 180), clamp(-y, -90, 90)]
-    .map((v) => v.toFixed(2));
+  return [clamp(topLeft.x, -180, 180), clamp(-bottomRight.y, -90, 90), clamp(bottomRight.x, -180, 180),
+          clamp(-topLeft.y, -90, 90)].map((v) => v.toFixed(2));
 }
 
 function enableZoom(svg) {
@@ -279,9 +282,10 @@ function eventItem(row) {
   return li;
 }
 
-async function loadEvents(append) {
+async function loadEvents(append, serial = requestSerial) {
   const list = $("events");
   const data = await getJSON(`/events?${query({ sort: "-date", limit: 100, cursor: append ? state.cursor : null })}`);
+  if (serial !== requestSerial) return;  // the filters changed while this page was on its way
   if (!append) list.replaceChildren();
   for (const row of data.events) list.appendChild(eventItem(row));
   if (!list.children.length) list.appendChild(el("li", { class: "empty" }, "No event matches these filters."));
@@ -300,7 +304,7 @@ async function refresh() {
   try {
     const [stats, timeline, places] = await Promise.all([
       getJSON(`/stats?${query()}`), getJSON(`/stats?${query({}, false)}`), getJSON(`/places?${query({ limit: 2000 })}`),
-      loadEvents(false)]);
+      loadEvents(false, serial)]);
     if (serial !== requestSerial) return;  // a newer refresh is on its way
     $("count").textContent = `${stats.total.toLocaleString()} event(s)`;
     shadeCountries(stats.by_country);

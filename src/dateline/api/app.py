@@ -248,6 +248,7 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
     reader = Reader(config.db, config.threads)
     coder = Coder(config.settings, pipeline)
     types = ", ".join(get_ontology().types)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         # Starlette runs sync endpoints on anyio's thread pool (40 threads by default); queries hold the
@@ -275,7 +276,7 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
         type: Optional[str] = Query(None, max_length=40, description=f"PLOVER event type: {types}"),
         mode: Optional[str] = Query(None, max_length=40, description="PLOVER mode, e.g. aerial"),
         modality: Optional[Literal[MODALITIES]] = Query(None),  # type: ignore[valid-type]
-        actor: Optional[str] = Query(None, max_length=200, description="text in the source or target name"),
+        actor: Optional[str] = Query(None, max_length=200, description="text in the source or target, as named or resolved"),
         country: Optional[str] = Query(None, pattern=r"^[A-Za-z]{3}$",
                                        description="ISO3 of either party or of the location"),
         dyad: Optional[str] = Query(None, pattern=r"^[A-Za-z]{3}-[A-Za-z]{3}$",
@@ -286,8 +287,8 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
                                      description="events on or before this date (YYYY[-MM[-DD]])"),
         place: Optional[str] = Query(None, max_length=200, description="text in the event location's name"),
         min_confidence: Optional[float] = Query(None, ge=0, le=1),
-        bbox: Optional[str] = Query(None, pattern=BBOX, description="west,south,east,north in degrees (WGS84); west > east "
-                                                      "crosses the antimeridian"),
+        bbox: Optional[str] = Query(None, pattern=BBOX, description="west,south,east,north in degrees (WGS84); "
+                                                                    "west > east crosses the antimeridian"),
         q: Optional[str] = Query(None, max_length=200, description="text in the sentence, trigger or actor mentions"),
     ) -> EventFilter:
         return EventFilter(type=type, mode=mode, modality=modality, actor=actor, country=country, dyad=dyad,

@@ -209,14 +209,20 @@ def _bbox(rng: random.Random, places: list[tuple[float, float]]) -> dict[str, st
 
 # -- measuring -----------------------------------------------------------------------------------
 
-def baseline(path: Path, mix: list[dict[str, str]]) -> list[float]:
+def baseline(path: Path, mix: list[dict[str, str]]) -> dict[str, list[float]]:
     """The same queries through the store layer alone (no HTTP), one at a time, in ms, on the serving
-    snapshot the server builds: the page's positions and its records joined, as the server does."""
+    snapshot the server builds: a page's positions and its records joined, as the server does. Two
+    ways to the positions: the SQL filter on the snapshot (a top-N in DuckDB), and the column index
+    the server answers pages from."""
+    from dateline.store.index import EventIndex
     from dateline.store.query import EventFilter, list_records, page_positions, serving_snapshot
 
-    times = []
     con = serving_snapshot(path, threads=1)
     records = list_records(con)
+    index = EventIndex(con)
+    pagers = {"SQL": lambda *args, **kw: page_positions(con, *args, **kw),
+              "index": lambda *args, **kw: index.page(con, *args, **kw)}
+    times: dict[str, list[float]] = {name: [] for name in pagers}
     try:
         for params in mix:
             p = dict(params)
@@ -224,10 +230,11 @@ def baseline(path: Path, mix: list[dict[str, str]]) -> list[float]:
             bbox = tuple(float(v) for v in p.pop("bbox").split(",")) if "bbox" in p else None
             flt = EventFilter(text=p.pop("q", None), bbox=bbox,
                               min_confidence=float(p.pop("min_confidence")) if "min_confidence" in p else None, **p)
-            started = time.perf_counter()
-            positions, _ = page_positions(con, flt, sort=sort, limit=limit)
-            b",".join(records[p - 1] for p in positions)
-            times.append((time.perf_counter() - started) * 1000)
+            for name, pager in pagers.items():
+                started = time.perf_counter()
+                positions, _ = pager(flt, sort=sort, limit=limit)
+                b",".join(records[p - 1] for p in positions)
+                times[name].append((time.perf_counter() - started) * 1000)
     finally:
         con.close()
     return times
@@ -371,9 +378,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{os.cpu_count()} cores; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"{'':28}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}"
               f"{'server CPU':>12}{'client CPU':>12}{'other CPU':>11}")
-        print(f"{'store layer alone (1 thread)':28}{len(base_ms):>9}{percentile(base_ms, 50):>9.1f}"
-              f"{percentile(base_ms, 95):>9.1f}{percentile(base_ms, 99):>9.1f}{1000 * len(base_ms) / sum(base_ms):>9.0f}"
-              f"{'':>8}")
+        for name, times in base_ms.items():
+            print(f"{'store layer alone, ' + name:28}{len(times):>9}{percentile(times, 50):>9.2f}"
+                  f"{percentile(times, 95):>9.2f}{percentile(times, 99):>9.2f}{1000 * len(times) / sum(times):>9.0f}")
         results = {}
         for clients in args.clients:
             server_cpu, client_cpu, busy = cpu_seconds(process.pid), cpu_seconds(), machine_busy_seconds()
@@ -385,12 +392,14 @@ def main(argv: list[str] | None = None) -> int:
                   f"{percentile(latencies, 95):>9.1f}{percentile(latencies, 99):>9.1f}{len(latencies) / wall:>9.0f}"
                   f"{errors:>8}{server_cpu / wall:>11.0%}{client_cpu / wall:>11.0%}{max(0, other_cpu) / wall:>10.0%}")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        sql_p95, index_p95 = percentile(base_ms["SQL"], 95), percentile(base_ms["index"], 95)
+        print(f"store layer p95, SQL / index: {sql_p95 / index_p95:.1f}x")
         for clients, latencies in results.items():
             verdict = ""
             if clients == 50:
                 verdict = f"; target p95 < 100 ms: {'met' if percentile(latencies, 95) < 100 else 'NOT met'}"
-            print(f"p95 at {clients} client(s) / store layer p95: "
-                  f"{percentile(latencies, 95) / percentile(base_ms, 95):.1f}x{verdict}")
+            print(f"p95 at {clients} client(s) / store layer (index) p95: "
+                  f"{percentile(latencies, 95) / index_p95:.1f}x{verdict}")
     finally:
         process.terminate()
         process.wait(10)

@@ -31,9 +31,10 @@ from dateline.config import Settings
 from dateline.errors import DatelineError
 from dateline.records import MODALITIES, Document
 from dateline.show import span_records
+from dateline.store.index import EventIndex
 from dateline.store.query import (
     ISO_DATE, LIST_COLUMNS, SORTS, EventFilter, Page, actor_counts, document_record, event_detail, event_stats,
-    list_records, page_positions, place_counts, read_rows, serving_cursor, serving_snapshot)
+    list_records, place_counts, read_rows, serving_cursor, serving_snapshot)
 
 STATIC = resources.files("dateline.api") / "static"
 #: Default request body limit: a long news article is under 100 kB of JSON; 1 MB leaves room.
@@ -58,12 +59,14 @@ class ServeConfig:
 
 
 class Reader:
-    """The serving snapshot of the store (read-only), lending one cursor per request; DuckDB runs
-    cursors in parallel, each query on one thread so concurrent requests do not fight over cores."""
+    """The serving snapshot of the store (read-only) with its column index of events for pages, lending
+    one cursor per request; DuckDB runs cursors in parallel, each query on one thread so concurrent
+    requests do not fight over cores."""
 
     def __init__(self, path: Path, cursors: int):
         self.con = serving_snapshot(path, threads=1)
         self.records = list_records(self.con)
+        self.index = EventIndex(self.con)
         self._free: queue.LifoQueue = queue.LifoQueue()
         for _ in range(cursors):
             self._free.put(serving_cursor(self.con))
@@ -323,7 +326,7 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
         format: Literal["json", "csv", "geojson"] = Query("json"),
     ) -> Response:
         with reader.cursor() as con:
-            positions, next_cursor = page_positions(con, flt, sort=sort, cursor=cursor, limit=limit)
+            positions, next_cursor = reader.index.page(con, flt, sort=sort, cursor=cursor, limit=limit)
             rows = read_rows(con, positions) if format != "json" else None
         headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}
         if format == "csv":

@@ -76,8 +76,28 @@ class EventFilter:
     text: str | None = None            # substring of the event's sentence, trigger or actor mentions
     limit: int = 100
 
+    def check(self) -> None:
+        """Refuse a dyad, date or box the filter cannot use (DatelineError, with the reason)."""
+        if self.dyad:
+            self.dyad_pair()
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value and not ISO_DATE.match(value):
+                raise DatelineError(f"{name} wants an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {value!r}")
+        if self.bbox is not None:
+            west, south, east, north = self.bbox
+            if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+                raise DatelineError(f"bbox wants west,south,east,north in degrees, not {self.bbox!r}")
+
+    def dyad_pair(self) -> tuple[str, str]:
+        parts = (self.dyad or "").upper().replace(">", "-").split("-")
+        if len(parts) != 2 or not all(parts):
+            raise DatelineError(f"dyad wants SOURCE-TARGET, e.g. TUR-SYR, not {self.dyad!r}")
+        return parts[0], parts[1]
+
     def where(self) -> tuple[str, list[Any]]:
         """The WHERE clause (or "") and its parameters: values are always parameters, never SQL."""
+        self.check()
         clauses, params = [], []
         if self.type:
             clauses.append("e.type = ?")
@@ -94,15 +114,8 @@ class EventFilter:
             clauses.append("(e.source_country = ? OR e.target_country = ? OR e.location_country = ?)")
             params.extend([self.country.upper()] * 3)
         if self.dyad:
-            parts = self.dyad.upper().replace(">", "-").split("-")
-            if len(parts) != 2 or not all(parts):
-                raise DatelineError(f"dyad wants SOURCE-TARGET, e.g. TUR-SYR, not {self.dyad!r}")
             clauses.append("e.source_country = ? AND e.target_country = ?")
-            params.extend(parts)
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value and not ISO_DATE.match(value):
-                raise DatelineError(f"{name} wants an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {value!r}")
+            params.extend(self.dyad_pair())
         if self.since:
             clauses.append("e.date >= ?")
             params.append(self.since)
@@ -117,8 +130,6 @@ class EventFilter:
             params.append(self.min_confidence)
         if self.bbox is not None:
             west, south, east, north = self.bbox
-            if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
-                raise DatelineError(f"bbox wants west,south,east,north in degrees, not {self.bbox!r}")
             clauses.append("e.lat BETWEEN ? AND ?")
             params.extend([south, north])
             if west <= east:

@@ -22,6 +22,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -275,7 +276,8 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
     async def bad_request(_request: Request, error: DatelineError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=400)
 
-    def event_filter(
+    # async: it only reads the query (a sync dependency would cost a hop to a worker thread)
+    async def event_filter(
         type: Optional[str] = Query(None, max_length=40, description=f"PLOVER event type: {types}"),
         mode: Optional[str] = Query(None, max_length=40, description="PLOVER mode, e.g. aerial"),
         modality: Optional[Literal[MODALITIES]] = Query(None),  # type: ignore[valid-type]
@@ -316,7 +318,7 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
                  **ERRORS, 200: {"content": {"text/csv": {}, "application/geo+json": {}},
                                  "description": "JSON page (default), CSV rows or a GeoJSON FeatureCollection; "
                                                 "the next page's cursor is also in the X-Next-Cursor header"}})
-    def events(
+    async def events(
         flt: EventFilter = Depends(event_filter),
         sort: Literal[tuple(SORTS)] = Query("-date", description="date or confidence; a leading - sorts "  # type: ignore[valid-type]
                                                                 "descending (newest first by default); unknown "
@@ -325,6 +327,13 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
         cursor: Optional[str] = Query(None, max_length=2000, description="next_cursor of the previous page"),
         format: Literal["json", "csv", "geojson"] = Query("json"),
     ) -> Response:
+        if format == "json" and reader.index.answers_alone(flt):
+            # a JSON page the index answers without DuckDB takes 0.1-0.5 ms: answered on the event loop,
+            # without the hop to a worker thread and back (a quarter of the server's CPU for a page)
+            return _events_json(*reader.index.page(None, flt, sort=sort, cursor=cursor, limit=limit))
+        return await run_in_threadpool(events_page, flt, sort, limit, cursor, format)
+
+    def events_page(flt: EventFilter, sort: str, limit: int, cursor: str | None, format: str) -> Response:
         with reader.cursor() as con:
             positions, next_cursor = reader.index.page(con, flt, sort=sort, cursor=cursor, limit=limit)
             rows = read_rows(con, positions) if format != "json" else None
@@ -335,9 +344,13 @@ def create_app(config: ServeConfig, pipeline=None) -> FastAPI:
         if format == "geojson":
             return Response(orjson.dumps(page_geojson(Page(list(LIST_COLUMNS), rows, next_cursor))),
                             media_type="application/geo+json", headers=headers)
+        return _events_json(positions, next_cursor)
+
+    def _events_json(positions: list[int], next_cursor: str | None) -> Response:
         # the page's records were made into JSON once, when the snapshot was taken
         body = b'{"events":[' + b",".join(reader.records[p - 1] for p in positions) + b'],"next_cursor":' + \
             orjson.dumps(next_cursor) + b"}"
+        headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}
         return Response(body, media_type="application/json", headers=headers)
 
     @app.get("/events/{event_id}", summary="One event with its evidence and its document",

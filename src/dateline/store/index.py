@@ -59,7 +59,7 @@ class TokenIndex:
             f"unnest(regexp_extract_all(e.{column}, '{WORD}')) AS word FROM events e")
         con.execute("CREATE OR REPLACE TEMP TABLE vocabulary AS SELECT word, "
                     "(row_number() OVER (ORDER BY word) - 1)::INTEGER AS id FROM (SELECT DISTINCT word FROM temp.tokens)")
-        self.words = [word for (word,) in con.execute("SELECT word FROM vocabulary ORDER BY id").fetchall()]
+        self.words = [word for (word,) in con.execute("SELECT word FROM temp.vocabulary ORDER BY id").fetchall()]
         pairs = con.execute("SELECT v.id, t.pos::INTEGER AS pos FROM temp.tokens t JOIN temp.vocabulary v "
                             "USING (word) ORDER BY v.id, t.pos").fetchnumpy()
         con.execute("DROP TABLE temp.tokens")
@@ -153,7 +153,8 @@ class EventIndex:
 
     # -- filters -----------------------------------------------------------------------------------
 
-    def select(self, con: duckdb.DuckDBPyConnection, flt: EventFilter) -> tuple[np.ndarray | None, list[Check]]:
+    def select(self, con: duckdb.DuckDBPyConnection | None, flt: EventFilter
+               ) -> tuple[np.ndarray | None, list[Check]]:
         """The events the filter may keep (None: every event), and the text checks they must still pass
         (a search of more than one word: the events holding all its words are the candidates)."""
         flt.check()
@@ -214,13 +215,22 @@ class EventIndex:
             return np.zeros(self.size, dtype=bool)
         return self.coded[name] == code
 
-    def _contains(self, con: duckdb.DuckDBPyConnection, name: str, value: str
+    def answers_alone(self, flt: EventFilter) -> bool:
+        """True when a page of the filter needs no DuckDB connection: its text searches are single
+        ASCII words (or it has none)."""
+        for value in (flt.actor, flt.place, flt.text):
+            if value and WORD_RE.fullmatch(_ascii_lower(value) or "") is None:
+                return False
+        return True
+
+    def _contains(self, con: duckdb.DuckDBPyConnection | None, name: str, value: str
                   ) -> tuple[np.ndarray | None, Check | None]:
         """`contains(search column, lower(value))`: exactly from the token index when the value is one
         word; otherwise the events holding all its words (None: no words), and the check they need."""
-        value = value.replace(SEARCH_SEPARATOR, " ")
-        # DuckDB's lower() is not Python's beyond ASCII ('İ' is 'i' there, 'i̇' here): ask DuckDB then
-        needle = value.lower() if value.isascii() else con.execute("SELECT lower(?)", [value]).fetchone()[0]
+        needle = _ascii_lower(value)
+        if needle is None:
+            # DuckDB's lower() is not Python's beyond ASCII ('İ' is 'i' there, 'i̇' here): ask DuckDB
+            needle = con.execute("SELECT lower(?)", [value.replace(SEARCH_SEPARATOR, " ")]).fetchone()[0]
         words = self.words[name]
         parts = WORD_RE.findall(needle)
         if parts == [needle]:
@@ -246,10 +256,11 @@ class EventIndex:
 
     # -- pages -------------------------------------------------------------------------------------
 
-    def page(self, con: duckdb.DuckDBPyConnection, flt: EventFilter, sort: str = "date", cursor: str | None = None,
-             limit: int = 100) -> tuple[list[int], str | None]:
+    def page(self, con: duckdb.DuckDBPyConnection | None, flt: EventFilter, sort: str = "date",
+             cursor: str | None = None, limit: int = 100) -> tuple[list[int], str | None]:
         """What `page_positions` answers: the positions (`POSITION`) of the page of the filter's events
-        in `sort` order after `cursor`, and the next page's cursor (None on the last)."""
+        in `sort` order after `cursor`, and the next page's cursor (None on the last). `con` may be
+        None when `answers_alone(flt)`."""
         rank_column(sort)  # refuses an unknown sort
         after = max(decode_cursor(cursor, sort)[0], 0) if cursor else 0
         kept, checks = self.select(con, flt)
@@ -313,6 +324,12 @@ class EventIndex:
             # size the next batch by the share that passed (none passed: a rare phrase, scan it all)
             size = CHECK_ALL + 1 if not len(kept) else max(2 * size, int(1.5 * (wanted - count) * len(batch) / len(kept)))
         return np.concatenate(passed) if passed else np.empty(0, dtype=np.int64)
+
+
+def _ascii_lower(value: str) -> str | None:
+    """The search value as `_contains` in query.py lower-cases it, when Python can (ASCII); else None."""
+    value = value.replace(SEARCH_SEPARATOR, " ")
+    return value.lower() if value.isascii() else None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ QUERIES = ["met", "MET", "metro", "me", "e", "x", "officials said", "said,", " m
            "İzmir", "izmir", "ß", "σοφια", "--", "-", ",", "100%", "aid_group", "_", "%", "zz", "a\x1fb",
            "attacked officials", "of in"]
 DATES = ["2020-03-01", "2020-03-02", "2020-03", "2020-04-01", "2020", "2019-12-31", None]
+#: A stored NaN is not NULL: DuckDB orders it above every number.
+NAN = float("nan")
 
 
 def _sentence(rng: random.Random) -> str:
@@ -34,7 +36,7 @@ def _documents(rng: random.Random, count: int):
         for n in range(rng.randint(1, 4)):
             source, target = rng.choice(COUNTRIES), rng.choice(COUNTRIES)
             date = rng.choice(DATES)
-            lat, lon = rng.choice([(35.9, 36.6), (-18.1, 178.4), (-17.0, -179.5), (0.0, 0.0), (None, None)])
+            lat, lon = rng.choice([(35.9, 36.6), (-18.1, 178.4), (-17.0, -179.5), (0.0, 0.0), (NAN, NAN), (None, None)])
             events.append({
                 "id": f"{doc_id}:{n}", "type": rng.choice(["ASSAULT", "PROTEST", "AID", "CONSULT"]), "mode": None,
                 "contexts": [], "cameo": None, "quad": None, "intensity": None,
@@ -47,7 +49,7 @@ def _documents(rng: random.Random, count: int):
                 "location": ({"text": rng.choice(["Idlib", "İzmir", "Suva"]), "name": rng.choice(["Idlib", "İzmir"]),
                               "country": rng.choice(COUNTRIES), "lat": lat, "lon": lon} if lat is not None else None),
                 "size": {}, "sentence": None, "trigger": {"text": rng.choice(["met", "attacked", "said"])},
-                "confidence": rng.choice([None, 0.2, 0.5, 0.7, 0.9]), "evidence": "test"})
+                "confidence": rng.choice([None, 0.2, 0.5, 0.7, 0.9, NAN]), "evidence": "test"})
         text = _sentence(rng)
         for event in events:  # the stored sentence is cut from the document text by the event's offsets
             event["sentence"] = {"start": 0, "end": len(text)}

@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 
 from dateline.store.query import (
-    POSITION, SEARCH_SEPARATOR, SORTS, EventFilter, decode_cursor, encode_cursor, rank_column)
+    ENUM_COLUMNS, POSITION, SEARCH_SEPARATOR, SORTS, EventFilter, decode_cursor, encode_cursor, rank_column)
 
 #: What the token index counts as a word: maximal runs of ASCII letters and digits in the lower-cased
 #: search column. Any run of such characters in a query lies inside one of them, so the events holding
@@ -42,8 +42,10 @@ CHECK_ALL = 20_000
 SPARSE = 16
 #: A page looks for its rows in blocks of events in sort order, the first this long, each next four times longer.
 FIRST_BLOCK = 4096
-#: Columns whose values a filter compares for equality, held as integer codes (-1 for NULL).
+#: Columns whose values a filter compares for equality, held as their ENUM codes (-1 for NULL).
 CODED = ("type", "mode", "modality", "source_country", "target_country", "location_country")
+#: Columns a filter compares with numbers.
+FLOATS = ("confidence", "lat", "lon")
 #: The text filters of `EventFilter` and the snapshot search column each looks in.
 TEXT_FILTERS = {"actor": "search_actor", "place": "search_place", "text": "search_text"}
 
@@ -100,50 +102,37 @@ class TokenIndex:
         return mask
 
 
-@dataclass
-class Codes:
-    """One coded column's values: value -> code, shared by the columns of one kind (countries)."""
-
-    codes: dict[str, int]
-
-    def encode(self, values: list) -> np.ndarray:
-        return np.fromiter((-1 if v is None else self.codes.setdefault(v, len(self.codes)) for v in values),
-                           dtype=np.int32, count=len(values))
-
-    def code(self, value: str) -> int | None:
-        return self.codes.get(value)
-
-
 class EventIndex:
     """The snapshot's events as arrays in position order (`POSITION` - 1), one permutation per sort."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        columns = ", ".join(f"e.{c}::VARCHAR" for c in CODED)
-        rows = con.execute(f"SELECT e.event_id, {columns}, e.date, e.confidence, e.lat, e.lon FROM events e "
-                           f"ORDER BY e.{POSITION}").fetchall()
-        self.size = len(rows)
-        fields = list(zip(*rows)) if rows else [[] for _ in range(len(CODED) + 6)]
-        self.event_ids: list[str] = list(fields[0])
-        countries = Codes({})
-        self.coded: dict[str, np.ndarray] = {}
-        self.kinds: dict[str, Codes] = {}
-        for name, values in zip(CODED, fields[1:1 + len(CODED)]):
-            kind = countries if name.endswith("_country") else Codes({})
-            self.coded[name] = kind.encode(list(values))
-            self.kinds[name] = kind
-        dates = list(fields[1 + len(CODED)])
+        kinds = {name: ENUM_COLUMNS[name] for name in CODED}
+        # codes straight from the snapshot's ENUMs (countries share one), so no string crosses into Python
+        self.codes = {name: {value: code for code, value in enumerate(
+            con.execute(f"SELECT enum_range(NULL::{kind})").fetchone()[0] or [])} for name, kind in kinds.items()}
+        coded = ", ".join(f"coalesce(enum_code(e.{name})::INTEGER, -1) AS {name}" for name in CODED)
+        # NULL is NaN, which fails every comparison as NULL does in SQL; a stored NaN is +inf, since
+        # DuckDB orders NaN above every number (NaN >= 0.5 is true there)
+        floats = ", ".join(f"CASE WHEN isnan(e.{name}) THEN 'inf'::DOUBLE ELSE coalesce(e.{name}, 'nan'::DOUBLE) "
+                           f"END AS {name}" for name in FLOATS)
+        columns = con.execute(f"SELECT e.event_id, e.date, {coded}, {floats} FROM events e "
+                              f"ORDER BY e.{POSITION}").fetchnumpy()
+        self.size = len(columns["event_id"])
+        self.event_ids: list[str] = columns["event_id"].tolist()
+        self.coded = {name: np.asarray(columns[name], dtype=np.int32) for name in CODED}
+        self.confidence, self.lat, self.lon = (np.asarray(columns[name], dtype=np.float64) for name in FLOATS)
         # dates as codes into their sorted distinct values: a date range is then an integer range
+        dates = [None if missing else date for date, missing in zip(
+            np.ma.getdata(columns["date"]).tolist(), np.ma.getmaskarray(columns["date"]).tolist())]
         self.dates = sorted({d for d in dates if d is not None})
         date_code = {d: i for i, d in enumerate(self.dates)}
-        self.date_codes = np.fromiter((-1 if d is None else date_code[d] for d in dates), dtype=np.int32,
-                                      count=self.size)
-        self.confidence, self.lat, self.lon = (np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-                                               for values in fields[-3:])
+        self.date_codes = np.fromiter((date_code.get(d, -1) for d in dates), dtype=np.int32, count=self.size)
+        del columns, dates
         self.orders = {}
         for sort in SORTS:
-            (order,) = con.execute(f"SELECT list(e.{POSITION} - 1 ORDER BY e.{rank_column(sort)}) FROM events e"
-                                   ).fetchone()
-            self.orders[sort] = np.array(order or [], dtype=np.int32)
+            order = con.execute(f"SELECT e.{POSITION} - 1 AS i FROM events e ORDER BY e.{rank_column(sort)}"
+                                ).fetchnumpy()["i"]
+            self.orders[sort] = np.asarray(order, dtype=np.int32)
         # each event's index in each sort order (its rank - 1)
         self.ranks = {}
         for sort, order in self.orders.items():
@@ -210,7 +199,7 @@ class EventIndex:
         return kept, checks
 
     def _equal(self, name: str, value: str) -> np.ndarray:
-        code = self.kinds[name].code(value)
+        code = self.codes[name].get(value)
         if code is None:
             return np.zeros(self.size, dtype=bool)
         return self.coded[name] == code

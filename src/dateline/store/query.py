@@ -198,15 +198,7 @@ def serving_snapshot(path: Path | str, threads: int | None = None) -> duckdb.Duc
     change under a server (DuckDB lets no other process write while it is attached), so the
     snapshot stays true for the server's life. A page is then an integer top-N, not a sort of strings.
     """
-    path = Path(path)
-    if not path.exists():
-        raise DatelineError(f"no database at {path}: run `dateline run CORPUS --db {path}` first")
-    con = duckdb.connect(":memory:", config={"threads": threads} if threads else {})
-    try:
-        con.execute("ATTACH ? AS store (READ_ONLY)", [str(path)])
-    except duckdb.Error as error:
-        con.close()
-        raise DatelineError(f"cannot open database {path}: {error}") from error
+    con = attach_store(path, threads)
     for kind, columns in _enum_types().items():
         values = " UNION ".join(f"SELECT {c} AS v FROM store.events" for c in columns)
         con.execute(f"CREATE TYPE {kind} AS ENUM (SELECT DISTINCT v FROM ({values}) WHERE v IS NOT NULL ORDER BY v)")
@@ -222,6 +214,21 @@ def serving_snapshot(path: Path | str, threads: int | None = None) -> duckdb.Duc
                 f"FROM store.events e JOIN temp.ranks r ON r.ranked_id = e.event_id ORDER BY r.{rank_column('-date')}")
     con.execute("DROP TABLE temp.ranks")
     return serving_cursor(con)
+
+
+def attach_store(path: Path | str, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the store at `path` attached READ_ONLY as `store`; a clear error
+    when there is no store there or it cannot be opened."""
+    path = Path(path)
+    if not path.exists():
+        raise DatelineError(f"no database at {path}: run `dateline run CORPUS --db {path}` first")
+    con = duckdb.connect(":memory:", config={"threads": threads} if threads else {})
+    try:
+        con.execute("ATTACH ? AS store (READ_ONLY)", [str(path)])
+    except duckdb.Error as error:
+        con.close()
+        raise DatelineError(f"cannot open database {path}: {error}") from error
+    return con
 
 
 def serving_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

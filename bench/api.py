@@ -213,11 +213,17 @@ def _bbox(rng: random.Random, places: list[tuple[float, float]]) -> dict[str, st
 
 # -- measuring -----------------------------------------------------------------------------------
 
+#: Searches the mix does not send, timed in the store layer only: the index answers one ASCII word
+#: from its tokens, and narrows anything else to candidates that DuckDB's contains() then checks.
+PHRASES = [{"q": "officials said"}, {"q": "said,"}, {"actor": "military in"}, {"q": "in a statement"},
+           {"q": "--"}, {"actor": "Côte"}]
+
+
 def baseline(path: Path, mix: list[dict[str, str]]) -> dict[str, list[float]]:
     """The same queries through the store layer alone (no HTTP), one at a time, in ms, on the serving
     snapshot the server builds: a page's positions and its records joined, as the server does. Two
     ways to the positions: the SQL filter on the snapshot (a top-N in DuckDB), and the column index
-    the server answers pages from."""
+    the server answers pages from. Then the same for `PHRASES` (newest first, 100 a page)."""
     from dateline.store.index import EventIndex
     from dateline.store.query import EventFilter, list_records, page_positions, serving_snapshot
 
@@ -226,19 +232,21 @@ def baseline(path: Path, mix: list[dict[str, str]]) -> dict[str, list[float]]:
     index = EventIndex(con)
     pagers = {"SQL": lambda *args, **kw: page_positions(con, *args, **kw),
               "index": lambda *args, **kw: index.page(con, *args, **kw)}
-    times: dict[str, list[float]] = {name: [] for name in pagers}
+    times: dict[str, list[float]] = {f"{name}{kind}": [] for kind in ("", ", phrases") for name in pagers}
+    phrases = [{**params, "sort": "-date", "limit": "100"} for params in PHRASES]
     try:
-        for params in mix:
-            p = dict(params)
-            sort, limit = p.pop("sort"), int(p.pop("limit"))
-            bbox = tuple(float(v) for v in p.pop("bbox").split(",")) if "bbox" in p else None
-            flt = EventFilter(text=p.pop("q", None), bbox=bbox,
-                              min_confidence=float(p.pop("min_confidence")) if "min_confidence" in p else None, **p)
-            for name, pager in pagers.items():
-                started = time.perf_counter()
-                positions, _ = pager(flt, sort=sort, limit=limit)
-                b",".join(records[p - 1] for p in positions)
-                times[name].append((time.perf_counter() - started) * 1000)
+        for kind, queries in (("", mix), (", phrases", phrases)):
+            for params in queries:
+                p = dict(params)
+                sort, limit = p.pop("sort"), int(p.pop("limit"))
+                bbox = tuple(float(v) for v in p.pop("bbox").split(",")) if "bbox" in p else None
+                flt = EventFilter(text=p.pop("q", None), bbox=bbox, min_confidence=float(p.pop("min_confidence"))
+                                  if "min_confidence" in p else None, **p)
+                for name, pager in pagers.items():
+                    started = time.perf_counter()
+                    positions, _ = pager(flt, sort=sort, limit=limit)
+                    b",".join(records[p - 1] for p in positions)
+                    times[name + kind].append((time.perf_counter() - started) * 1000)
     finally:
         con.close()
     return times

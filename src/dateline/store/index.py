@@ -79,19 +79,23 @@ class TokenIndex:
             self.starts[i] = at + 1
             at += len(word) + 1
 
-    def word_ids(self, part: str) -> list[int]:
-        """Ids of the vocabulary words that contain `part` (a run of word characters)."""
-        found, at = [], self.blob.find(part)
+    def word_ids(self, part: str, starts: bool = False, ends: bool = False) -> list[int]:
+        """Ids of the vocabulary words that contain `part` (a run of word characters); with `starts`,
+        only those that start with it, with `ends` those that end with it (both: that are it)."""
+        key = ("\n" if starts else "") + part + ("\n" if ends else "")
+        # a match of a key with its newline in front begins one character before its word
+        lead = 1 if starts else 0
+        found, at = [], self.blob.find(key)
         while at >= 0:
-            i = bisect.bisect_right(self.starts, at) - 1
+            i = bisect.bisect_right(self.starts, at + lead) - 1
             found.append(i)
-            at = self.blob.find(part, self.starts[i] + len(self.words[i]))
+            at = self.blob.find(key, self.starts[i] + len(self.words[i]))
         return found
 
-    def containing(self, part: str) -> np.ndarray:
-        """Mask of the events with a word that contains `part`."""
+    def containing(self, part: str, starts: bool = False, ends: bool = False) -> np.ndarray:
+        """Mask of the events with a word that contains `part` (starts or ends with it, as `word_ids`)."""
         mask = np.zeros(self.size, dtype=bool)
-        ids = self.word_ids(part)
+        ids = self.word_ids(part, starts, ends)
         if len(ids) <= SLICED_WORDS:
             for i in ids:
                 mask[self.postings[self.offsets[i]:self.offsets[i + 1]]] = True
@@ -221,12 +225,13 @@ class EventIndex:
             # DuckDB's lower() is not Python's beyond ASCII ('İ' is 'i' there, 'i̇' here): ask DuckDB
             needle = con.execute("SELECT lower(?)", [value.replace(SEARCH_SEPARATOR, " ")]).fetchone()[0]
         words = self.words[name]
-        parts = WORD_RE.findall(needle)
-        if parts == [needle]:
+        if WORD_RE.fullmatch(needle):
             return words.containing(needle), None
+        # a word of the needle with a non-word character after it ends a word of the text where the
+        # needle occurs, one with a non-word character before it starts one
         candidates = None
-        for part in parts:
-            found = words.containing(part)
+        for part in WORD_RE.finditer(needle):
+            found = words.containing(part.group(), starts=part.start() > 0, ends=part.end() < len(needle))
             candidates = found if candidates is None else candidates & found
         return candidates, Check(words.column, needle)
 

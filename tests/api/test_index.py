@@ -123,11 +123,12 @@ def test_filters_the_sql_refuses_are_refused(snapshot, flt):
         index.page(con, flt)
 
 
-def test_a_cursor_past_the_end_or_before_the_start(snapshot):
+@pytest.mark.parametrize("key", [-5, 10**6, 2**63, -2**63])
+@pytest.mark.parametrize("flt", [EventFilter(), EventFilter(type="ASSAULT"), EventFilter(text="officials said"),
+                                 EventFilter(type="AID", modality="negated", country="FJI")])  # few: ranks sorted
+def test_a_cursor_past_the_end_or_before_the_start(snapshot, key, flt):
     from dateline.store.query import encode_cursor
 
     con, index = snapshot
-    for key in (-5, 10**6):
-        cursor = encode_cursor("date", key, "x")
-        assert index.page(con, EventFilter(), sort="date", cursor=cursor) == \
-            page_positions(con, EventFilter(), sort="date", cursor=cursor)
+    cursor = encode_cursor("date", key, "x")  # a client can send any integer, up to 64 bits unsigned
+    assert index.page(con, flt, sort="date", cursor=cursor) == page_positions(con, flt, sort="date", cursor=cursor)

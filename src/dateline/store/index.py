@@ -40,7 +40,8 @@ CHECK_ALL = 20_000
 #: A filter that keeps fewer than one event in this many has its events' ranks sorted; one that keeps
 #: more has the sort order read until the page is full.
 SPARSE = 16
-#: A page looks for its rows in blocks of events in sort order, the first this long, each next four times longer.
+#: A page looks for its rows in blocks of events in sort order, the first this long, each next four
+#: times longer.
 FIRST_BLOCK = 4096
 #: Columns whose values a filter compares for equality, held as their ENUM codes (-1 for NULL).
 CODED = ("type", "mode", "modality", "source_country", "target_country", "location_country")
@@ -256,7 +257,8 @@ class EventIndex:
         in `sort` order after `cursor`, and the next page's cursor (None on the last). `con` may be
         None when `answers_alone(flt)`."""
         rank_column(sort)  # refuses an unknown sort
-        after = max(decode_cursor(cursor, sort)[0], 0) if cursor else 0
+        # a cursor's rank is any integer a client sends: past the last event the page is empty
+        after = min(max(decode_cursor(cursor, sort)[0], 0), self.size) if cursor else 0
         kept, checks = self.select(con, flt)
         order = self.orders[sort][after:]
         wanted = limit + 1
@@ -316,7 +318,8 @@ class EventIndex:
             count += len(kept)
             start += len(batch)
             # size the next batch by the share that passed (none passed: a rare phrase, scan it all)
-            size = CHECK_ALL + 1 if not len(kept) else max(2 * size, int(1.5 * (wanted - count) * len(batch) / len(kept)))
+            size = (CHECK_ALL + 1 if not len(kept)
+                    else max(2 * size, int(1.5 * (wanted - count) * len(batch) / len(kept))))
         return np.concatenate(passed) if passed else np.empty(0, dtype=np.int64)
 
 

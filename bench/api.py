@@ -1,6 +1,7 @@
 """API latency: filtered /events pages on a 100,000-event store, at 1 and 50 concurrent clients on loopback.
 
-    python bench/api.py [--events 100000] [--db out/bench-api.duckdb] [--requests 3000] [--clients 1 50]
+    python bench/api.py [--events 100000] [--db out/bench-api.duckdb] [--requests 10000] [--clients 1 50]
+                        [--workers 1 2]
 
 Builds (once) a store of synthetic coded documents through the store's own write path: event types,
 countries, dyads, places, dates, modalities and confidences drawn from skewed distributions like a
@@ -9,10 +10,13 @@ subprocess, then sends a fixed mix of filtered /events queries (type, country, d
 bbox, text, modality; three sort orders; 10% are second pages through a cursor) over N keep-alive
 connections, each sending its next request as soon as the last is answered.
 
-Prints p50/p95/p99 latency, requests/s and the CPU the server, the client and every other process
-on the machine used (100% = one core) per concurrency, and as the baseline the same queries run
-by the store layer alone in this process (what HTTP, JSON and the framework add). The client runs
-on the same 2 cores as the server, and the machine may be shared: load averages are printed.
+Runs the server with 1 and with 2 worker processes (`dateline serve --workers`). Prints p50/p95/p99
+latency, requests/s and the CPU the server (all its processes), the client and every other process
+on the machine used (100% = one core) per concurrency, the resident memory of each server process,
+and as the baseline the same queries run by the store layer alone in this process, both as SQL on
+the snapshot and through the column index the server uses (what HTTP, JSON and the framework add).
+The server has no response cache: every request runs its query. The client runs on the same 2
+cores as the server, and the machine may be shared: load averages are printed.
 """
 
 from __future__ import annotations
@@ -209,25 +213,40 @@ def _bbox(rng: random.Random, places: list[tuple[float, float]]) -> dict[str, st
 
 # -- measuring -----------------------------------------------------------------------------------
 
-def baseline(path: Path, mix: list[dict[str, str]]) -> list[float]:
+#: Searches the mix does not send, timed in the store layer only: the index answers one ASCII word
+#: from its tokens, and narrows anything else to candidates that DuckDB's contains() then checks.
+PHRASES = [{"q": "officials said"}, {"q": "said,"}, {"actor": "military in"}, {"q": "in a statement"},
+           {"q": "--"}, {"actor": "Côte"}]
+
+
+def baseline(path: Path, mix: list[dict[str, str]]) -> dict[str, list[float]]:
     """The same queries through the store layer alone (no HTTP), one at a time, in ms, on the serving
-    snapshot the server builds: the page's positions and its records joined, as the server does."""
+    snapshot the server builds: a page's positions and its records joined, as the server does. Two
+    ways to the positions: the SQL filter on the snapshot (a top-N in DuckDB), and the column index
+    the server answers pages from. Then the same for `PHRASES` (newest first, 100 a page)."""
+    from dateline.store.index import EventIndex
     from dateline.store.query import EventFilter, list_records, page_positions, serving_snapshot
 
-    times = []
     con = serving_snapshot(path, threads=1)
     records = list_records(con)
+    index = EventIndex(con)
+    pagers = {"SQL": lambda *args, **kw: page_positions(con, *args, **kw),
+              "index": lambda *args, **kw: index.page(con, *args, **kw)}
+    times: dict[str, list[float]] = {f"{name}{kind}": [] for kind in ("", ", phrases") for name in pagers}
+    phrases = [{**params, "sort": "-date", "limit": "100"} for params in PHRASES]
     try:
-        for params in mix:
-            p = dict(params)
-            sort, limit = p.pop("sort"), int(p.pop("limit"))
-            bbox = tuple(float(v) for v in p.pop("bbox").split(",")) if "bbox" in p else None
-            flt = EventFilter(text=p.pop("q", None), bbox=bbox,
-                              min_confidence=float(p.pop("min_confidence")) if "min_confidence" in p else None, **p)
-            started = time.perf_counter()
-            positions, _ = page_positions(con, flt, sort=sort, limit=limit)
-            b",".join(records[p - 1] for p in positions)
-            times.append((time.perf_counter() - started) * 1000)
+        for kind, queries in (("", mix), (", phrases", phrases)):
+            for params in queries:
+                p = dict(params)
+                sort, limit = p.pop("sort"), int(p.pop("limit"))
+                bbox = tuple(float(v) for v in p.pop("bbox").split(",")) if "bbox" in p else None
+                flt = EventFilter(text=p.pop("q", None), bbox=bbox, min_confidence=float(p.pop("min_confidence"))
+                                  if "min_confidence" in p else None, **p)
+                for name, pager in pagers.items():
+                    started = time.perf_counter()
+                    positions, _ = pager(flt, sort=sort, limit=limit)
+                    b",".join(records[p - 1] for p in positions)
+                    times[name + kind].append((time.perf_counter() - started) * 1000)
     finally:
         con.close()
     return times
@@ -291,12 +310,53 @@ async def load(base: str, urls: list[str], clients: int, requests: int) -> tuple
 
 
 def cpu_seconds(pid: int | None = None) -> float:
-    """User + system CPU seconds of this process (pid None) or of another one, from /proc."""
+    """User + system CPU seconds of this process (pid None), or of another one and every process under
+    it (a server's workers), from /proc."""
     if pid is None:
         usage = os.times()
         return usage.user + usage.system
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # it ended meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process under it."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+    tree, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        tree += frontier
+    return tree
+
+
+def worker_memory(pid: int) -> list[tuple[str, int]]:
+    """(role, resident MB) of the server's processes: its workers, and the supervisor when there are several."""
+    found = []
+    for member in process_tree(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+            command = Path(f"/proc/{member}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"resource_tracker" in command:
+            continue
+        rss = int(status.split("VmRSS:")[1].split()[0]) // 1024
+        found.append(("worker" if member != pid or b"spawn_main" in command else "supervisor", rss))
+    if len(found) == 1:
+        found = [("worker", found[0][1])]
+    return found
 
 
 def machine_busy_seconds() -> float:
@@ -327,6 +387,7 @@ def second_pages(base: str, mix: list[dict[str, str]], share: float, seed: int =
 
 
 def serve(db: Path, extra: list[str]) -> tuple[subprocess.Popen, str]:
+    """`dateline serve` on a free loopback port, once every worker has built its snapshot."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -335,25 +396,36 @@ def serve(db: Path, extra: list[str]) -> tuple[subprocess.Popen, str]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     import httpx
 
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return process, f"http://127.0.0.1:{port}"
+                break
         except httpx.HTTPError:
             time.sleep(0.2)
         if process.poll() is not None:
             raise SystemExit(f"the server stopped: {process.stderr.read().decode()}")
+    else:
+        process.terminate()
+        raise SystemExit("the server did not answer /health within 120 s")
+    # one worker answering does not mean all have built their snapshots: wait until the server idles
+    used = cpu_seconds(process.pid)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        used, before = cpu_seconds(process.pid), used
+        if used - before < 0.1:
+            return process, f"http://127.0.0.1:{port}"
     process.terminate()
-    raise SystemExit("the server did not answer /health within 60 s")
+    raise SystemExit("the server was still busy starting after 120 s")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000, help="events in the store (default 100,000)")
     parser.add_argument("--db", type=Path, default=ROOT / "out" / "bench-api.duckdb")
-    parser.add_argument("--requests", type=int, default=3000, help="requests per concurrency level")
+    parser.add_argument("--requests", type=int, default=10_000, help="requests per concurrency level")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 50])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="server processes (`--workers`)")
     parser.add_argument("--queries", type=int, default=500, help="distinct queries in the mix")
     parser.add_argument("--serve-args", nargs="*", default=[], help="more options for `dateline serve`")
     args = parser.parse_args(argv)
@@ -363,37 +435,45 @@ def main(argv: list[str] | None = None) -> int:
     events = store_events(args.db)
     mix = query_mix(args.db, args.queries)
     base_ms = baseline(args.db, mix)
-    process, base = serve(args.db, args.serve_args)
-    try:
-        urls = second_pages(base, mix, share=0.1)
-        shown = args.db.relative_to(ROOT) if args.db.is_relative_to(ROOT) else args.db
-        print(f"store: {shown} ({events:,} events); {len(urls)} distinct /events queries, 10% second pages; "
-              f"{os.cpu_count()} cores; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(f"{'':28}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}"
-              f"{'server CPU':>12}{'client CPU':>12}{'other CPU':>11}")
-        print(f"{'store layer alone (1 thread)':28}{len(base_ms):>9}{percentile(base_ms, 50):>9.1f}"
-              f"{percentile(base_ms, 95):>9.1f}{percentile(base_ms, 99):>9.1f}{1000 * len(base_ms) / sum(base_ms):>9.0f}"
-              f"{'':>8}")
-        results = {}
-        for clients in args.clients:
-            server_cpu, client_cpu, busy = cpu_seconds(process.pid), cpu_seconds(), machine_busy_seconds()
-            latencies, wall, errors = asyncio.run(load(base, urls, clients, args.requests))
-            server_cpu, client_cpu = cpu_seconds(process.pid) - server_cpu, cpu_seconds() - client_cpu
-            other_cpu = machine_busy_seconds() - busy - server_cpu - client_cpu
-            results[clients] = latencies
-            print(f"{'HTTP, ' + str(clients) + ' client(s)':28}{len(latencies):>9}{percentile(latencies, 50):>9.1f}"
-                  f"{percentile(latencies, 95):>9.1f}{percentile(latencies, 99):>9.1f}{len(latencies) / wall:>9.0f}"
-                  f"{errors:>8}{server_cpu / wall:>11.0%}{client_cpu / wall:>11.0%}{max(0, other_cpu) / wall:>10.0%}")
-        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        for clients, latencies in results.items():
-            verdict = ""
-            if clients == 50:
-                verdict = f"; target p95 < 100 ms: {'met' if percentile(latencies, 95) < 100 else 'NOT met'}"
-            print(f"p95 at {clients} client(s) / store layer p95: "
-                  f"{percentile(latencies, 95) / percentile(base_ms, 95):.1f}x{verdict}")
-    finally:
-        process.terminate()
-        process.wait(10)
+    shown = args.db.relative_to(ROOT) if args.db.is_relative_to(ROOT) else args.db
+    print(f"store: {shown} ({events:,} events); {len(mix)} distinct /events queries, 10% second pages; "
+          f"{os.cpu_count()} cores; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'':32}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}"
+          f"{'server CPU':>12}{'client CPU':>12}{'other CPU':>11}")
+    for name, times in base_ms.items():
+        print(f"{'store layer alone, ' + name:32}{len(times):>9}{percentile(times, 50):>9.2f}"
+              f"{percentile(times, 95):>9.2f}{percentile(times, 99):>9.2f}{1000 * len(times) / sum(times):>9.0f}")
+    results, memory = {}, {}
+    for workers in args.workers:
+        process, base = serve(args.db, ["--workers", str(workers), *args.serve_args])
+        try:
+            urls = second_pages(base, mix, share=0.1)
+            for clients in args.clients:
+                server_cpu, client_cpu, busy = cpu_seconds(process.pid), cpu_seconds(), machine_busy_seconds()
+                latencies, wall, errors = asyncio.run(load(base, urls, clients, args.requests))
+                server_cpu, client_cpu = cpu_seconds(process.pid) - server_cpu, cpu_seconds() - client_cpu
+                other_cpu = machine_busy_seconds() - busy - server_cpu - client_cpu
+                results[workers, clients] = latencies
+                label = f"HTTP, {workers} worker{'s' if workers > 1 else ''}, {clients} client{'s' if clients > 1 else ''}"
+                print(f"{label:32}{len(latencies):>9}{percentile(latencies, 50):>9.1f}{percentile(latencies, 95):>9.1f}"
+                      f"{percentile(latencies, 99):>9.1f}{len(latencies) / wall:>9.0f}{errors:>8}"
+                      f"{server_cpu / wall:>11.0%}{client_cpu / wall:>11.0%}{max(0, other_cpu) / wall:>10.0%}")
+            memory[workers] = worker_memory(process.pid)
+        finally:
+            process.terminate()
+            process.wait(30)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for workers, processes in memory.items():
+        print(f"resident memory, {workers} worker{'s' if workers > 1 else ''}: "
+              + ", ".join(f"{role} {rss} MB" for role, rss in processes))
+    sql_p95, index_p95 = percentile(base_ms["SQL"], 95), percentile(base_ms["index"], 95)
+    print(f"store layer p95, SQL / index: {sql_p95 / index_p95:.1f}x")
+    for (workers, clients), latencies in results.items():
+        verdict = ""
+        if clients == 50:
+            verdict = f"; target p95 < 100 ms: {'met' if percentile(latencies, 95) < 100 else 'NOT met'}"
+        print(f"p95 at {workers} worker(s), {clients} client(s) / store layer (index) p95: "
+              f"{percentile(latencies, 95) / index_p95:.1f}x{verdict}")
     return 0
 
 

@@ -305,32 +305,34 @@ def serve(
                                                              "from a browser (repeatable); no CORS without it.")] = None,
     max_body: Annotated[int, typer.Option(help="Largest request body in bytes; larger ones get 413.")] = 1_000_000,
     no_code: Annotated[bool, typer.Option("--no-code", help="Switch POST /code off (read-only API).")] = False,
-    threads: Annotated[int, typer.Option(help="Requests answered at once, each on its own thread and database "
-                                              "cursor; more wait their turn.")] = 4,
+    threads: Annotated[int, typer.Option(help="Requests a worker answers at once that need the database (CSV, "
+                                              "stats, documents...), each on its own thread and cursor; more wait "
+                                              "their turn.")] = 4,
+    workers: Annotated[int, typer.Option(help="Server processes sharing the port, each with its own snapshot of "
+                                              "the store in memory.")] = 1,
     config: Config = None,
 ) -> None:
     """Serve the API (OpenAPI docs at /docs) and the web page (map, timeline, events, articles) over a store."""
     try:
-        import uvicorn
-
-        from dateline.api import ServeConfig, create_app
+        from dateline.api import ServeConfig
         from dateline.api.guard import is_loopback
+        from dateline.api.server import run as run_server
     except ImportError as error:
         _fail(f"serving needs the `serve` extra (pip install 'dateline[serve]'): {error}")
     if not is_loopback(host) and token is None and not no_code:
         _fail(f"refusing to listen on {host} without a token: anyone who can reach it could make this machine "
               "code articles. Give --token (or DATELINE_TOKEN), or --no-code for a read-only API.")
-    if max_body < 1 or threads < 1:
-        _fail("--max-body and --threads must be positive")
+    if max_body < 1 or threads < 1 or workers < 1:
+        _fail("--max-body, --threads and --workers must be positive")
     settings = _settings(config)
+    serve_config = ServeConfig(db=db, token=token, cors_origins=tuple(cors_origin or ()), max_body=max_body,
+                               allow_code=not no_code, settings=settings, threads=threads)
+    processes = f", {workers} worker processes" if workers > 1 else ""
     try:
-        application = create_app(ServeConfig(db=db, token=token, cors_origins=tuple(cors_origin or ()),
-                                             max_body=max_body, allow_code=not no_code, settings=settings,
-                                             threads=threads))
+        run_server(serve_config, host, port, workers, announce=lambda: console.print(
+            f"dateline serving {db} on http://{host}:{port}/ (API docs at /docs{processes})"))
     except DatelineError as error:
         _fail(str(error), 1)
-    console.print(f"dateline serving {db} on http://{host}:{port}/ (API docs at /docs)")
-    uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -296,3 +303,37 @@ def test_serve_refuses_to_listen_beyond_loopback_without_a_token(store_path, mon
     assert result.exit_code == 2 and "without a token" in result.output
     missing = CliRunner().invoke(app, ["serve", "--db", str(store_path.parent / "none.duckdb")])
     assert missing.exit_code == 1 and "no database" in missing.output
+
+
+def test_serve_with_two_workers_starts_both_answers_and_stops_with_them(store_path):
+    from dateline.cli import app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    dateline = Path(sys.executable).parent / "dateline"
+    server = subprocess.Popen([str(dateline), "serve", "--db", str(store_path), "--port", str(port), "--workers", "2"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:
+            assert server.poll() is None, server.stdout.read().decode()
+            workers = {int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+                       if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()}
+            time.sleep(0.2)
+        assert len(workers) == 2
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/events?type=ASSAULT&sort=date", timeout=5)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "no worker answered within 60 s"
+                time.sleep(0.2)
+        assert [e["event_id"] for e in response.json()["events"]] == ["doc-a:0", "doc-b:2", "doc-b:0", "doc-b:1"]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    assert CliRunner().invoke(app, ["serve", "--db", str(store_path), "--workers", "0"]).exit_code == 2

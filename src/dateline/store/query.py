@@ -76,8 +76,28 @@ class EventFilter:
     text: str | None = None            # substring of the event's sentence, trigger or actor mentions
     limit: int = 100
 
+    def check(self) -> None:
+        """Refuse a dyad, date or box the filter cannot use (DatelineError, with the reason)."""
+        if self.dyad:
+            self.dyad_pair()
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value and not ISO_DATE.match(value):
+                raise DatelineError(f"{name} wants an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {value!r}")
+        if self.bbox is not None:
+            west, south, east, north = self.bbox
+            if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+                raise DatelineError(f"bbox wants west,south,east,north in degrees, not {self.bbox!r}")
+
+    def dyad_pair(self) -> tuple[str, str]:
+        parts = (self.dyad or "").upper().replace(">", "-").split("-")
+        if len(parts) != 2 or not all(parts):
+            raise DatelineError(f"dyad wants SOURCE-TARGET, e.g. TUR-SYR, not {self.dyad!r}")
+        return parts[0], parts[1]
+
     def where(self) -> tuple[str, list[Any]]:
         """The WHERE clause (or "") and its parameters: values are always parameters, never SQL."""
+        self.check()
         clauses, params = [], []
         if self.type:
             clauses.append("e.type = ?")
@@ -94,15 +114,8 @@ class EventFilter:
             clauses.append("(e.source_country = ? OR e.target_country = ? OR e.location_country = ?)")
             params.extend([self.country.upper()] * 3)
         if self.dyad:
-            parts = self.dyad.upper().replace(">", "-").split("-")
-            if len(parts) != 2 or not all(parts):
-                raise DatelineError(f"dyad wants SOURCE-TARGET, e.g. TUR-SYR, not {self.dyad!r}")
             clauses.append("e.source_country = ? AND e.target_country = ?")
-            params.extend(parts)
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value and not ISO_DATE.match(value):
-                raise DatelineError(f"{name} wants an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {value!r}")
+            params.extend(self.dyad_pair())
         if self.since:
             clauses.append("e.date >= ?")
             params.append(self.since)
@@ -117,8 +130,6 @@ class EventFilter:
             params.append(self.min_confidence)
         if self.bbox is not None:
             west, south, east, north = self.bbox
-            if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
-                raise DatelineError(f"bbox wants west,south,east,north in degrees, not {self.bbox!r}")
             clauses.append("e.lat BETWEEN ? AND ?")
             params.extend([south, north])
             if west <= east:
@@ -187,15 +198,7 @@ def serving_snapshot(path: Path | str, threads: int | None = None) -> duckdb.Duc
     change under a server (DuckDB lets no other process write while it is attached), so the
     snapshot stays true for the server's life. A page is then an integer top-N, not a sort of strings.
     """
-    path = Path(path)
-    if not path.exists():
-        raise DatelineError(f"no database at {path}: run `dateline run CORPUS --db {path}` first")
-    con = duckdb.connect(":memory:", config={"threads": threads} if threads else {})
-    try:
-        con.execute("ATTACH ? AS store (READ_ONLY)", [str(path)])
-    except duckdb.Error as error:
-        con.close()
-        raise DatelineError(f"cannot open database {path}: {error}") from error
+    con = attach_store(path, threads)
     for kind, columns in _enum_types().items():
         values = " UNION ".join(f"SELECT {c} AS v FROM store.events" for c in columns)
         con.execute(f"CREATE TYPE {kind} AS ENUM (SELECT DISTINCT v FROM ({values}) WHERE v IS NOT NULL ORDER BY v)")
@@ -211,6 +214,21 @@ def serving_snapshot(path: Path | str, threads: int | None = None) -> duckdb.Duc
                 f"FROM store.events e JOIN temp.ranks r ON r.ranked_id = e.event_id ORDER BY r.{rank_column('-date')}")
     con.execute("DROP TABLE temp.ranks")
     return serving_cursor(con)
+
+
+def attach_store(path: Path | str, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the store at `path` attached READ_ONLY as `store`; a clear error
+    when there is no store there or it cannot be opened."""
+    path = Path(path)
+    if not path.exists():
+        raise DatelineError(f"no database at {path}: run `dateline run CORPUS --db {path}` first")
+    con = duckdb.connect(":memory:", config={"threads": threads} if threads else {})
+    try:
+        con.execute("ATTACH ? AS store (READ_ONLY)", [str(path)])
+    except duckdb.Error as error:
+        con.close()
+        raise DatelineError(f"cannot open database {path}: {error}") from error
+    return con
 
 
 def serving_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -337,3 +337,13 @@ def test_a_preposition_heading_two_phrases_gives_both_as_options(nlp):
     verb = token(nlp, "Spain will impose quotas for Moroccan fishermen for three years.", "impose")
     _, options = verb_arguments(verb)
     assert "fishermen" in [o.token.text for o in options]
+
+
+def test_an_event_dated_years_before_the_report_is_marked_historical(pipeline):
+    from dateline.records import Document
+
+    text = "Russia annexed Crimea in 2014. On Monday, Ukrainian forces shelled Donetsk."
+    [result] = list(pipeline.code([Document(id="t", text=text, published="2022-03-04")]))
+    by_trigger = {e.trigger.text: e for e in result.coded.events}
+    assert "historical" in by_trigger["annexed"].contexts
+    assert "historical" not in by_trigger["shelled"].contexts

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
@@ -18,6 +20,10 @@ from dateline.records import Actor, Attribution, Event, Place, Size, Span, Timex
 #: Types where a compound actor with no recipient means the members act on each other
 #: ("Putin and Erdogan would hold talks"): PLOVER's reciprocal events.
 RECIPROCAL_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+#: An event more than this many days older than its report is background history (contexts gets
+#: HISTORICAL): a year separates the news of the day from what a report recalls to explain it.
+HISTORICAL_DAYS = 365
+HISTORICAL = "historical"
 #: Head nouns of a people living in a country other than its kin state's ("the Albanian population").
 RESIDENT_GROUPS = {"population", "minority", "community", "diaspora"}
 #: FORMATS.md's country codes of international bodies.
@@ -456,7 +462,8 @@ class EventExtractor:
             evidence.append(f"modality {modality.value} by '{modality.cue}'")
         cameo = c.cameo or ontology.default_cameo(c.type, c.mode)
         return Event(
-            id=f"{context.doc_id}:{ordinal}", type=c.type, mode=c.mode, contexts=c.contexts, cameo=cameo,
+            id=f"{context.doc_id}:{ordinal}", type=c.type, mode=c.mode, cameo=cameo,
+            contexts=[*c.contexts, HISTORICAL] if _historical(date, context.date) else c.contexts,
             quad=event_quad(c.type, cameo), intensity=ontology.intensity(c.type, c.mode), modality=modality.value,
             source=source, target=target, date=date, date_precision=date_precision, date_text=date_text,
             location=replace(place) if place is not None else None, attribution=attribution,
@@ -535,6 +542,25 @@ def _domestic_country(actor: Actor | None, other: Actor | None, place: Place | N
             set(other.sectors) & argument_cues().state_sectors:
         return other.country
     return None
+
+
+def _historical(date: str | None, anchor: str | None) -> bool:
+    """An event dated more than HISTORICAL_DAYS before the report is background ("In 2015 the two
+    sides signed ..."): PLOVER's auxiliary mode 'historical', which the manual puts in the context."""
+    if not date or not anchor:
+        return False
+    try:
+        # a year or a month counts from its last day: "in March 2019" is history once all of it is
+        parts = [int(part) for part in date[:10].split("-")]
+        if len(parts) == 1:
+            parts += [12, 31]
+        elif len(parts) == 2:
+            parts.append(calendar.monthrange(parts[0], parts[1])[1])
+        then = dt.date(*parts)
+        now = dt.date.fromisoformat(anchor[:10])
+    except (ValueError, TypeError):
+        return False     # not a calendar value ("2020-W10", "PRESENT_REF")
+    return (now - then).days > HISTORICAL_DAYS
 
 
 def _resident_minority(actor: Actor | None, argument: Argument | None, place: Place) -> bool:

@@ -347,3 +347,12 @@ def test_an_event_dated_years_before_the_report_is_marked_historical(pipeline):
     by_trigger = {e.trigger.text: e for e in result.coded.events}
     assert "historical" in by_trigger["annexed"].contexts
     assert "historical" not in by_trigger["shelled"].contexts
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    ("Will Russia invade Ukraine this winter?", "invade", "hypothetical"),
+    ("Did the army attack the village on Sunday?", "attack", "hypothetical"),
+    ("Why did Turkey attack Syrian positions?", "attack", "asserted"),
+])
+def test_a_yes_no_question_is_no_event_that_happened(nlp, text, word, expected):
+    assert classify(token(nlp, text, word)).value == expected

@@ -356,3 +356,10 @@ def test_an_event_dated_years_before_the_report_is_marked_historical(pipeline):
 ])
 def test_a_yes_no_question_is_no_event_that_happened(nlp, text, word, expected):
     assert classify(token(nlp, text, word)).value == expected
+
+
+def test_a_plan_is_no_party_and_one_discusses_with_the_counterpart(pipeline):
+    events = _coded(pipeline, "Plans are in store to discuss the Nagorno-Karabakh crisis with Aliyev.")
+    talks = next(e for e in events if e.type == "CONSULT")
+    assert talks.source is None or talks.source.text != "Plans"
+    assert talks.target is not None and talks.target.country == "AZE"

@@ -209,6 +209,10 @@ class EventExtractor:
             # "complained to the United Nations over Israeli air raids": 'to' names the audience,
             # the accused is whoever the complaint is about
             options.sort(key=lambda o: o.rule == "'to' object")
+        elif candidate.type in RECIPROCAL_TYPES:
+            # "discuss the Idlib crisis with Erdogan": one meets, agrees or works *with* a party;
+            # the object is the topic
+            options.sort(key=lambda o: o.rule != "'with' object")
         if source is not None and source.token.i in by_token and source.token.i != trigger.i:
             source = None
         candidate.source = source

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements/model.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test test-fast eval kb gazetteer lexicon classifier data bench clean
+.PHONY: install demo serve test test-fast eval kb gazetteer lexicon classifier world data bench bench-api screenshots clean
 
 install: $(STAMP)
 
@@ -21,6 +21,10 @@ $(STAMP): pyproject.toml requirements/model.txt
 demo: install
 	mkdir -p out
 	$(BIN)/dateline run examples/corpus --db dateline.duckdb --jsonl out/events.jsonl
+
+# The web page and the API over the demo store, on http://127.0.0.1:8000/ (loopback only).
+serve: demo
+	$(BIN)/dateline serve --db dateline.duckdb
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -45,11 +49,24 @@ lexicon: install
 classifier: install
 	$(BIN)/python scripts/train_classifier.py --shared $(SHARED)/data --out src/dateline/data/models
 
+# The page's country outlines from npm's world-atlas (Natural Earth); the result is committed.
+world: install
+	npm ci --no-audit --no-fund
+	$(BIN)/python scripts/build_world.py
+
 data: kb gazetteer lexicon classifier
 
 bench: install
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/actors.py
 
+# API latency and throughput on a 100,000-event store (built once into out/).
+bench-api: install
+	$(BIN)/python bench/api.py
+
+# The README's screenshots, taken by the browser test (needs /usr/bin/chromium).
+screenshots: install
+	DATELINE_SCREENSHOTS=docs $(BIN)/python -m pytest -q -m browser tests/api
+
 clean:
-	rm -rf $(VENV) out dateline.duckdb dateline.duckdb.wal .pytest_cache
+	rm -rf $(VENV) out node_modules dateline.duckdb dateline.duckdb.wal .pytest_cache

@@ -293,6 +293,46 @@ def actor(
     raise typer.Exit(code_)
 
 
+@app.command()
+def serve(
+    db: Db = Path("dateline.duckdb"),
+    host: Annotated[str, typer.Option(help="Address to listen on. Loopback (127.0.0.1) by default; any other "
+                                           "address needs --token or --no-code.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(envvar="DATELINE_TOKEN", help="Bearer token that POST /code "
+                                                 "requires (also DATELINE_TOKEN).")] = None,
+    cors_origin: Annotated[Optional[list[str]], typer.Option("--cors-origin", help="Origin allowed to call the API "
+                                                             "from a browser (repeatable); no CORS without it.")] = None,
+    max_body: Annotated[int, typer.Option(help="Largest request body in bytes; larger ones get 413.")] = 1_000_000,
+    no_code: Annotated[bool, typer.Option("--no-code", help="Switch POST /code off (read-only API).")] = False,
+    threads: Annotated[int, typer.Option(help="Requests answered at once, each on its own thread and database "
+                                              "cursor; more wait their turn.")] = 4,
+    config: Config = None,
+) -> None:
+    """Serve the API (OpenAPI docs at /docs) and the web page (map, timeline, events, articles) over a store."""
+    try:
+        import uvicorn
+
+        from dateline.api import ServeConfig, create_app
+        from dateline.api.guard import is_loopback
+    except ImportError as error:
+        _fail(f"serving needs the `serve` extra (pip install 'dateline[serve]'): {error}")
+    if not is_loopback(host) and token is None and not no_code:
+        _fail(f"refusing to listen on {host} without a token: anyone who can reach it could make this machine "
+              "code articles. Give --token (or DATELINE_TOKEN), or --no-code for a read-only API.")
+    if max_body < 1 or threads < 1:
+        _fail("--max-body and --threads must be positive")
+    settings = _settings(config)
+    try:
+        application = create_app(ServeConfig(db=db, token=token, cors_origins=tuple(cors_origin or ()),
+                                             max_body=max_body, allow_code=not no_code, settings=settings,
+                                             threads=threads))
+    except DatelineError as error:
+        _fail(str(error), 1)
+    console.print(f"dateline serving {db} on http://{host}:{port}/ (API docs at /docs)")
+    uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -19,26 +19,40 @@ STYLES = {
 }
 
 
-def spans(coded: dict[str, Any]) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of everything the coder found, in painting order."""
-    found: list[tuple[int, int, str]] = []
+def span_records(coded: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every span the coder found, in painting order, with a label saying what it was read as and,
+    for triggers and actors, the event it belongs to (the web page's highlighting)."""
+    found: list[dict[str, Any]] = []
     for quote in coded.get("quotes") or []:
-        found.append((quote["start"], quote["end"], "quote"))
+        speaker = _who(quote.get("speaker"))
+        found.append({"start": quote["start"], "end": quote["end"], "kind": "quote",
+                      "label": f"quote of {speaker}" if speaker else "quote", "event": None})
     for place in coded.get("places") or []:
         if place.get("start") is not None:
-            found.append((place["start"], place["end"], "place"))
+            where = ", ".join(filter(None, [place.get("name"), place.get("admin1"), place.get("country")]))
+            found.append({"start": place["start"], "end": place["end"], "kind": "place",
+                          "label": where or "unresolved place", "event": None})
     for timex in coded.get("timexes") or []:
-        found.append((timex["start"], timex["end"], "timex"))
+        found.append({"start": timex["start"], "end": timex["end"], "kind": "timex",
+                      "label": timex.get("value") or "date not known", "event": None})
     for event in coded.get("events") or []:
         for role in ("source", "target"):
             actor = event.get(role) or {}
             if actor.get("start") is not None:
-                found.append((actor["start"], actor["end"], "actor"))
+                found.append({"start": actor["start"], "end": actor["end"], "kind": "actor",
+                              "label": f"{role}: {_who(actor)}", "event": event.get("id")})
         trigger = event.get("trigger") or {}
         if trigger.get("start") is not None:
-            found.append((trigger["start"], trigger["end"], "trigger"))
+            found.append({"start": trigger["start"], "end": trigger["end"], "kind": "trigger",
+                          "label": event["type"] + (f"/{event['mode']}" if event.get("mode") else ""),
+                          "event": event.get("id")})
     order = list(STYLES)
-    return sorted(found, key=lambda item: order.index(item[2]))
+    return sorted(found, key=lambda item: order.index(item["kind"]))
+
+
+def spans(coded: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of everything the coder found, in painting order."""
+    return [(span["start"], span["end"], span["kind"]) for span in span_records(coded)]
 
 
 def _who(actor: dict | None) -> str:

@@ -38,6 +38,7 @@ class ArgumentCues:
     envoy_sectors: frozenset[str]
     motive_nouns: frozenset[str]
     abstract_heads: frozenset[str]
+    joint_acts: dict[str, tuple[str, str | None, str]]
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +54,8 @@ def argument_cues() -> ArgumentCues:
         frozenset(data["participation_verbs"]),
         {verb: tuple(value) for verb, value in data["popular_acts"].items()}, frozenset(data["state_sectors"]),
         {verb: tuple(value) for verb, value in data["expulsions"].items()}, frozenset(data["envoy_sectors"]),
-        frozenset(data["motive_nouns"]), frozenset(data["abstract_heads"]))
+        frozenset(data["motive_nouns"]), frozenset(data["abstract_heads"]),
+        {act: tuple(value) for act, value in data["joint_acts"].items()})
 
 
 @dataclass

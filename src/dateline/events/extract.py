@@ -399,6 +399,10 @@ class EventExtractor:
         else:
             source, more_sources = self._source(c, context)
             target, c.target = self._first_party(c.target_options, context, c.trigger)
+        joint = _joint_reading(c, source, more_sources)
+        if joint is not None:
+            c.type, c.mode, c.cameo = joint
+            evidence.append(f"'{c.trigger.text}' held by two states together is {c.type}")
         popular = _popular_reading(c, source)
         if popular is not None:
             c.type, c.mode, c.cameo = popular
@@ -576,6 +580,19 @@ def _resident_minority(actor: Actor | None, argument: Argument | None, place: Pl
     head = argument.token
     return head.lemma_.lower() in RESIDENT_GROUPS or any(
         child.lower_ == "ethnic" and child.dep_ == "amod" for child in children(head))
+
+
+def _joint_reading(c: Candidate, source: Actor | None, more: list[Actor]) -> tuple[str, str | None, str] | None:
+    """COOPERATE for an exercise that two states hold together ("French and Egyptian warships
+    launched war games"), else None (cues: joint_acts)."""
+    if c.type != "MOBILIZE" or source is None or not more:
+        return None
+    modifiers = [t.lemma_.lower() for t in children(c.trigger) if t.dep_ in ("compound", "amod") and t.i < c.trigger.i]
+    lemma = c.trigger.lemma_.lower()
+    reading = next((argument_cues().joint_acts[k] for k in (*(f"{m} {lemma}" for m in modifiers), lemma)
+                    if k in argument_cues().joint_acts), None)
+    countries = {a.country for a in (source, *more) if a.country}
+    return reading if reading is not None and len(countries) > 1 else None
 
 
 def _popular_reading(c: Candidate, source: Actor | None) -> tuple[str, str | None, str] | None:

@@ -363,3 +363,12 @@ def test_a_plan_is_no_party_and_one_discusses_with_the_counterpart(pipeline):
     talks = next(e for e in events if e.type == "CONSULT")
     assert talks.source is None or talks.source.text != "Plans"
     assert talks.target is not None and talks.target.country == "AZE"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Russian and Chinese warships held naval drills in the Sea of Japan.", "COOPERATE"),
+    ("Iranian warships held naval drills in the Strait of Hormuz.", "MOBILIZE"),
+])
+def test_an_exercise_two_states_hold_together_is_cooperation(pipeline, text, expected):
+    events = _coded(pipeline, text)
+    assert max(events, key=lambda e: e.confidence).type == expected

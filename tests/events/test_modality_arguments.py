@@ -372,3 +372,9 @@ def test_a_plan_is_no_party_and_one_discusses_with_the_counterpart(pipeline):
 def test_an_exercise_two_states_hold_together_is_cooperation(pipeline, text, expected):
     events = _coded(pipeline, text)
     assert max(events, key=lambda e: e.confidence).type == expected
+
+
+def test_a_measure_of_an_event_noun_passes_on_its_light_verb(nlp):
+    noun = token(nlp, "Rebel fighters carried out a wave of attacks on army posts.", "attacks")
+    source, options = noun_arguments(noun)
+    assert source.token.text == "fighters" and "posts" in [o.token.text for o in options]

@@ -39,6 +39,7 @@ class ArgumentCues:
     motive_nouns: frozenset[str]
     abstract_heads: frozenset[str]
     joint_acts: dict[str, tuple[str, str | None, str]]
+    measure_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +56,7 @@ def argument_cues() -> ArgumentCues:
         {verb: tuple(value) for verb, value in data["popular_acts"].items()}, frozenset(data["state_sectors"]),
         {verb: tuple(value) for verb, value in data["expulsions"].items()}, frozenset(data["envoy_sectors"]),
         frozenset(data["motive_nouns"]), frozenset(data["abstract_heads"]),
-        {act: tuple(value) for act, value in data["joint_acts"].items()})
+        {act: tuple(value) for act, value in data["joint_acts"].items()}, frozenset(data["measure_nouns"]))
 
 
 @dataclass
@@ -192,6 +193,8 @@ def reversal_of(noun: Token, noun_type: str, cues: ArgumentCues | None = None) -
 def light_verb_of(noun: Token, cues: ArgumentCues | None = None) -> Token | None:
     """The light verb whose object this event noun is ("carried out a strike")."""
     cues = cues or argument_cues()
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in cues.measure_nouns:
+        noun = noun.head.head       # "launched ten days of war games", "carried out a wave of strikes"
     if noun.dep_ in ("dobj", "nsubjpass", "attr") and noun.head.pos_ in ("VERB", "AUX"):
         if noun.head.lemma_.lower() in cues.light_verbs:
             return noun.head

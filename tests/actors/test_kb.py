@@ -94,3 +94,9 @@ def test_every_curated_actor_row_names_its_source():
     for path in files:
         for row in read_rows(path):
             assert row["source"].strip(), (path.name, row)
+
+
+@pytest.mark.parametrize("text", ["the Gulf", "Central", "the Western"])
+def test_a_province_named_by_an_everyday_word_names_no_country(resolver, text):
+    found = resolver.resolve(text)
+    assert found is None or found.actor.country is None

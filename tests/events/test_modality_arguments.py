@@ -337,3 +337,44 @@ def test_a_preposition_heading_two_phrases_gives_both_as_options(nlp):
     verb = token(nlp, "Spain will impose quotas for Moroccan fishermen for three years.", "impose")
     _, options = verb_arguments(verb)
     assert "fishermen" in [o.token.text for o in options]
+
+
+def test_an_event_dated_years_before_the_report_is_marked_historical(pipeline):
+    from dateline.records import Document
+
+    text = "Russia annexed Crimea in 2014. On Monday, Ukrainian forces shelled Donetsk."
+    [result] = list(pipeline.code([Document(id="t", text=text, published="2022-03-04")]))
+    by_trigger = {e.trigger.text: e for e in result.coded.events}
+    assert "historical" in by_trigger["annexed"].contexts
+    assert "historical" not in by_trigger["shelled"].contexts
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    ("Will Russia invade Ukraine this winter?", "invade", "hypothetical"),
+    ("Did the army attack the village on Sunday?", "attack", "hypothetical"),
+    ("Why did Turkey attack Syrian positions?", "attack", "asserted"),
+])
+def test_a_yes_no_question_is_no_event_that_happened(nlp, text, word, expected):
+    assert classify(token(nlp, text, word)).value == expected
+
+
+def test_a_plan_is_no_party_and_one_discusses_with_the_counterpart(pipeline):
+    events = _coded(pipeline, "Plans are in store to discuss the Nagorno-Karabakh crisis with Aliyev.")
+    talks = next(e for e in events if e.type == "CONSULT")
+    assert talks.source is None or talks.source.text != "Plans"
+    assert talks.target is not None and talks.target.country == "AZE"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Russian and Chinese warships held naval drills in the Sea of Japan.", "COOPERATE"),
+    ("Iranian warships held naval drills in the Strait of Hormuz.", "MOBILIZE"),
+])
+def test_an_exercise_two_states_hold_together_is_cooperation(pipeline, text, expected):
+    events = _coded(pipeline, text)
+    assert max(events, key=lambda e: e.confidence).type == expected
+
+
+def test_a_measure_of_an_event_noun_passes_on_its_light_verb(nlp):
+    noun = token(nlp, "Rebel fighters carried out a wave of attacks on army posts.", "attacks")
+    source, options = noun_arguments(noun)
+    assert source.token.text == "fighters" and "posts" in [o.token.text for o in options]

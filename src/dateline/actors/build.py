@@ -245,7 +245,8 @@ def _kind(roles: list[Role], default: Role | None, is_country_file: bool) -> str
     return "organisation"
 
 
-def country_tables(iso3_to_name: dict[str, str]) -> tuple[dict[str, list[Any]], set[str]]:
+def country_tables(iso3_to_name: dict[str, str], generic: set[str] = frozenset()
+                   ) -> tuple[dict[str, list[Any]], set[str]]:
     """Names, official names, demonyms, capitals and provinces -> country, from pycountry and countryinfo."""
     import pycountry
     from countryinfo import CountryInfo
@@ -259,13 +260,16 @@ def country_tables(iso3_to_name: dict[str, str]) -> tuple[dict[str, list[Any]], 
         if k and (override or k not in places):
             places[k] = [country, kind, display]
 
+    # a province named by an everyday word ("Gulf", "Central") names no country (curated/generic_regions.tsv)
+    skip = {key(name) for name in generic}
     for info in sorted(CountryInfo.all().values(), key=lambda v: v.get("ISO", {}).get("alpha3", "")):
         iso = info.get("ISO", {}).get("alpha3")
         if not iso:
             continue
         display = iso3_to_name.get(iso, info.get("name", iso))
         for province in sorted(info.get("provinces") or []):
-            put(province, iso, "region", province)
+            if key(province) not in skip:
+                put(province, iso, "region", province)
     for info in sorted(CountryInfo.all().values(), key=lambda v: v.get("ISO", {}).get("alpha3", "")):
         iso = info.get("ISO", {}).get("alpha3")
         if not iso:
@@ -359,7 +363,8 @@ def build(shared: Path, curated: Path) -> dict[str, Any]:
                 k = key(name)
                 if k and ident not in aliases[k]:
                     aliases[k].append(ident)
-    country_places, capitals = country_tables(iso3_to_name)
+    generic = {row["name"] for row in read_rows(curated / "generic_regions.tsv")}
+    country_places, capitals = country_tables(iso3_to_name, generic)
     for k, value in country_places.items():
         if value[1] == "region" and k in places:
             continue  # a province named like a city or country: keep the city/country reading

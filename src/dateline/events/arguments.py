@@ -37,6 +37,9 @@ class ArgumentCues:
     expulsions: dict[str, tuple[str, str | None, str]]
     envoy_sectors: frozenset[str]
     motive_nouns: frozenset[str]
+    abstract_heads: frozenset[str]
+    joint_acts: dict[str, tuple[str, str | None, str]]
+    measure_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +55,8 @@ def argument_cues() -> ArgumentCues:
         frozenset(data["participation_verbs"]),
         {verb: tuple(value) for verb, value in data["popular_acts"].items()}, frozenset(data["state_sectors"]),
         {verb: tuple(value) for verb, value in data["expulsions"].items()}, frozenset(data["envoy_sectors"]),
-        frozenset(data["motive_nouns"]))
+        frozenset(data["motive_nouns"]), frozenset(data["abstract_heads"]),
+        {act: tuple(value) for act, value in data["joint_acts"].items()}, frozenset(data["measure_nouns"]))
 
 
 @dataclass
@@ -118,6 +122,8 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
     token = verb
     for _ in range(8):
         nsubj = _child(token, "nsubj", "csubj", "expl")
+        if nsubj is not None and nsubj.pos_ == "NOUN" and nsubj.lemma_.lower() in cues.abstract_heads:
+            return None     # "plans are in store to discuss ...": a plan is no party
         if nsubj is not None and nsubj.dep_ != "expl":
             if nsubj.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
                 return Argument(token.head, "relative clause antecedent")
@@ -151,6 +157,9 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
         elif token.dep_ in ("acomp", "oprd") and token.head.i != token.i:
             token = token.head            # "Norway is willing to send": the copula's subject
         elif token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            if token.head.lemma_.lower() in cues.abstract_heads and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in children(token)):
+                return None     # "plans to discuss the crisis": a plan discusses nothing
             return Argument(token.head, "participle head")
         else:
             return None
@@ -184,6 +193,8 @@ def reversal_of(noun: Token, noun_type: str, cues: ArgumentCues | None = None) -
 def light_verb_of(noun: Token, cues: ArgumentCues | None = None) -> Token | None:
     """The light verb whose object this event noun is ("carried out a strike")."""
     cues = cues or argument_cues()
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in cues.measure_nouns:
+        noun = noun.head.head       # "launched ten days of war games", "carried out a wave of strikes"
     if noun.dep_ in ("dobj", "nsubjpass", "attr") and noun.head.pos_ in ("VERB", "AUX"):
         if noun.head.lemma_.lower() in cues.light_verbs:
             return noun.head

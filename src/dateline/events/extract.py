@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
@@ -18,6 +20,10 @@ from dateline.records import Actor, Attribution, Event, Place, Size, Span, Timex
 #: Types where a compound actor with no recipient means the members act on each other
 #: ("Putin and Erdogan would hold talks"): PLOVER's reciprocal events.
 RECIPROCAL_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+#: An event more than this many days older than its report is background history (contexts gets
+#: HISTORICAL): a year separates the news of the day from what a report recalls to explain it.
+HISTORICAL_DAYS = 365
+HISTORICAL = "historical"
 #: Head nouns of a people living in a country other than its kin state's ("the Albanian population").
 RESIDENT_GROUPS = {"population", "minority", "community", "diaspora"}
 #: FORMATS.md's country codes of international bodies.
@@ -203,6 +209,10 @@ class EventExtractor:
             # "complained to the United Nations over Israeli air raids": 'to' names the audience,
             # the accused is whoever the complaint is about
             options.sort(key=lambda o: o.rule == "'to' object")
+        elif candidate.type in RECIPROCAL_TYPES:
+            # "discuss the Idlib crisis with Erdogan": one meets, agrees or works *with* a party;
+            # the object is the topic
+            options.sort(key=lambda o: o.rule != "'with' object")
         if source is not None and source.token.i in by_token and source.token.i != trigger.i:
             source = None
         candidate.source = source
@@ -389,6 +399,10 @@ class EventExtractor:
         else:
             source, more_sources = self._source(c, context)
             target, c.target = self._first_party(c.target_options, context, c.trigger)
+        joint = _joint_reading(c, source, more_sources)
+        if joint is not None:
+            c.type, c.mode, c.cameo = joint
+            evidence.append(f"'{c.trigger.text}' held by two states together is {c.type}")
         popular = _popular_reading(c, source)
         if popular is not None:
             c.type, c.mode, c.cameo = popular
@@ -456,7 +470,8 @@ class EventExtractor:
             evidence.append(f"modality {modality.value} by '{modality.cue}'")
         cameo = c.cameo or ontology.default_cameo(c.type, c.mode)
         return Event(
-            id=f"{context.doc_id}:{ordinal}", type=c.type, mode=c.mode, contexts=c.contexts, cameo=cameo,
+            id=f"{context.doc_id}:{ordinal}", type=c.type, mode=c.mode, cameo=cameo,
+            contexts=[*c.contexts, HISTORICAL] if _historical(date, context.date) else c.contexts,
             quad=event_quad(c.type, cameo), intensity=ontology.intensity(c.type, c.mode), modality=modality.value,
             source=source, target=target, date=date, date_precision=date_precision, date_text=date_text,
             location=replace(place) if place is not None else None, attribution=attribution,
@@ -537,6 +552,25 @@ def _domestic_country(actor: Actor | None, other: Actor | None, place: Place | N
     return None
 
 
+def _historical(date: str | None, anchor: str | None) -> bool:
+    """An event dated more than HISTORICAL_DAYS before the report is background ("In 2015 the two
+    sides signed ..."): PLOVER's auxiliary mode 'historical', which the manual puts in the context."""
+    if not date or not anchor:
+        return False
+    try:
+        # a year or a month counts from its last day: "in March 2019" is history once all of it is
+        parts = [int(part) for part in date[:10].split("-")]
+        if len(parts) == 1:
+            parts += [12, 31]
+        elif len(parts) == 2:
+            parts.append(calendar.monthrange(parts[0], parts[1])[1])
+        then = dt.date(*parts)
+        now = dt.date.fromisoformat(anchor[:10])
+    except (ValueError, TypeError):
+        return False     # not a calendar value ("2020-W10", "PRESENT_REF")
+    return (now - then).days > HISTORICAL_DAYS
+
+
 def _resident_minority(actor: Actor | None, argument: Argument | None, place: Place) -> bool:
     """"ethnic Albanians" in Serbia are a party of Serbia (PLOVER codes a group by the country it
     belongs to, not its kin state): true when the phrase says 'ethnic' or names a resident group
@@ -546,6 +580,19 @@ def _resident_minority(actor: Actor | None, argument: Argument | None, place: Pl
     head = argument.token
     return head.lemma_.lower() in RESIDENT_GROUPS or any(
         child.lower_ == "ethnic" and child.dep_ == "amod" for child in children(head))
+
+
+def _joint_reading(c: Candidate, source: Actor | None, more: list[Actor]) -> tuple[str, str | None, str] | None:
+    """COOPERATE for an exercise that two states hold together ("French and Egyptian warships
+    launched war games"), else None (cues: joint_acts)."""
+    if c.type != "MOBILIZE" or source is None or not more:
+        return None
+    modifiers = [t.lemma_.lower() for t in children(c.trigger) if t.dep_ in ("compound", "amod") and t.i < c.trigger.i]
+    lemma = c.trigger.lemma_.lower()
+    reading = next((argument_cues().joint_acts[k] for k in (*(f"{m} {lemma}" for m in modifiers), lemma)
+                    if k in argument_cues().joint_acts), None)
+    countries = {a.country for a in (source, *more) if a.country}
+    return reading if reading is not None and len(countries) > 1 else None
 
 
 def _popular_reading(c: Candidate, source: Actor | None) -> tuple[str, str | None, str] | None:

@@ -144,6 +144,8 @@ def classify(trigger: Token, self_type: str | None = None) -> Modality:
             note("reported", lemma)
         if token.dep_ == "ROOT" or token.head.i == token.i:
             break
+    if _yes_no_question(trigger):
+        note("hypothetical", "?")
     # an attribution anywhere in the sentence's main clause counts for the whole claim
     if attribution is None:
         root = sentence_of(trigger).root
@@ -155,6 +157,22 @@ def classify(trigger: Token, self_type: str | None = None) -> Modality:
             return Modality(value, found[value], attribution,
                             f"according to {attribution.text}" if attribution is not None else None)
     return Modality("asserted", None, attribution, None)
+
+
+#: Auxiliaries that open a yes/no question ("Did the army attack?", "Will Russia invade?").
+QUESTION_AUXILIARIES = frozenset({"do", "will", "would", "can", "could", "should", "shall", "be", "have",
+                                  "may", "might", "must"})
+
+
+def _yes_no_question(token: Token) -> bool:
+    """The sentence asks whether the event happens: it ends in '?' and opens with an auxiliary.
+    A wh-question ("Why did Turkey attack?") takes the event as given and stays as it is."""
+    sentence = sentence_of(token)
+    words = [t for t in sentence if not (t.is_punct and t.text not in ("?",)) and not t.is_space]
+    if not words or words[-1].text != "?":
+        return False
+    first = words[0]
+    return first.tag_ in ("MD", "VBD", "VBZ", "VBP") and first.lemma_.lower() in QUESTION_AUXILIARIES
 
 
 def _reports(token: Token, c: Cues) -> bool:

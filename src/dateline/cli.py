@@ -56,8 +56,8 @@ def code(
     n_process: Processes = None, overlay: Overlay = None, config: Config = None,
 ) -> None:
     """Code documents and write the coded output (FORMATS.md section 2), in input order."""
+    from dateline.engine.local import code_local
     from dateline.ingest import read
-    from dateline.pipeline import Pipeline
     from dateline.store.writers import Writer
 
     settings = _settings(config, published=published, min_confidence=min_confidence, batch_size=batch_size,
@@ -66,10 +66,9 @@ def code(
         writer = Writer(fmt, sys.stdout if output is None else None, output)
     except ValueError as error:
         _fail(str(error))
-    pipeline = Pipeline.load(settings)
     failures = 0
 
-    for result in pipeline.code(read(inputs)):
+    for result in code_local(read(inputs), settings):
         if result.error is not None:
             failures += 1
             console.print(f"[yellow]not coded[/yellow] {result.error}")
@@ -87,8 +86,19 @@ def run(
     jsonl: Annotated[Optional[Path], typer.Option("--jsonl", help="Also write the newly coded documents here.")] = None,
     published: Published = None, min_confidence: MinConfidence = None, batch_size: BatchSize = None,
     n_process: Processes = None, overlay: Overlay = None, config: Config = None,
+    engine: Annotated[str, typer.Option("--engine", help="local: worker processes on this machine (-j of them); "
+                                        "ray: a Ray cluster (pip install 'dateline[ray]'), reading local or fsspec "
+                                        "paths (file://, s3://, memory://).")] = "local",
+    address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster to join (e.g. ray://head:10001 or "
+                                                   "auto); without it Ray starts on this machine.")] = None,
+    parquet: Annotated[Optional[str], typer.Option("--parquet", help="With --engine ray: where the workers write "
+                                                   "the coded Parquet parts (local path or fsspec URL; default "
+                                                   "DB.parts/RUN).")] = None,
 ) -> None:
-    """Code a corpus into the DuckDB store; documents already stored unchanged are not coded again."""
+    """Code a corpus into the DuckDB store; documents already stored unchanged are not coded again.
+
+    A run killed at any point keeps every whole batch it stored; running it again codes the rest.
+    """
     from dateline.run import run as run_corpus
     from dateline.store.writers import Writer
 
@@ -113,13 +123,17 @@ def run(
 
         try:
             summary = run_corpus(inputs, settings, on_document=on_document,
-                                 output=writer.write if writer is not None else None)
+                                 output=writer.write if writer is not None else None, engine=engine,
+                                 address=address, parquet=parquet)
         except DatelineError as error:
             _fail(str(error), 1)
         finally:
             if writer is not None:
                 writer.close()
     counts = summary.counts
+    for earlier in summary.interrupted:
+        console.print(f"[yellow]run {earlier} had been interrupted[/yellow]; its stored batches are kept and "
+                      "this run coded what it left")
     table = Table(title=f"dateline run {summary.run_id} -> {db}")
     table.add_column("documents", justify="right")
     table.add_column("coded", justify="right")

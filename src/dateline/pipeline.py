@@ -104,8 +104,9 @@ class Pipeline:
                     yield work.nlp_text, given - 1
 
         done = 0
+        # the engines run whole pipelines in parallel; spaCy's own processes only when asked (n_process > 1)
         for doc, index in self.nlp.pipe(texts(), as_tuples=True, batch_size=self.settings.batch_size,
-                                        n_process=self.settings.n_process):
+                                        n_process=max(1, self.settings.n_process)):
             # inputs that never reached spaCy come out in their input place
             while done < index:
                 yield self._result(waiting.pop(done))

@@ -1,4 +1,9 @@
-"""A stored run: read inputs, skip what the database already holds unchanged, code, store in batches."""
+"""A stored run: read inputs, skip what the store already holds unchanged, code, store in batches.
+
+Coding happens in an engine (local worker processes, or Ray); this process is the one writer.
+Each batch of `settings.store_batch` documents is one transaction together with the run's counts, so a run
+killed at any point leaves whole batches, and the next run codes exactly the documents left.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterator, Sequence
 
 from dateline.config import Settings
-from dateline.errors import DocumentError, ErrorKind
+from dateline.engine.manifest import Manifest, given_fields
+from dateline.errors import DatelineError, DocumentError
 from dateline.ingest import read
-from dateline.pipeline import Pipeline
-from dateline.records import Document
+from dateline.pipeline import Pipeline, Result
 from dateline.store.duckdb import RunCounts, Store
-from dateline.store.rows import document_hash
 
-#: Documents per database transaction: a killed run loses at most this many documents' work.
-STORE_BATCH = 64
+#: The engines `dateline run --engine` knows.
+ENGINES = ("local", "ray")
 
 
 @dataclass
@@ -25,79 +29,41 @@ class RunSummary:
     counts: RunCounts
     failures: list[DocumentError] = field(default_factory=list)
     by_type: dict[str, int] = field(default_factory=dict)
-
-
-def _given(document: Document) -> dict:
-    return {"id": document.id, "text": document.text, "title": document.title, "published": document.published,
-            "source": document.source, "url": document.url, "origin": document.origin}
+    interrupted: list[str] = field(default_factory=list)     # earlier runs found killed
 
 
 def run(inputs: Sequence[str], settings: Settings, pipeline: Pipeline | None = None,
-        on_document: Callable[[str, str], None] | None = None, output: Callable[[dict], None] | None = None) -> RunSummary:
+        on_document: Callable[[str, str], None] | None = None, output: Callable[[dict], None] | None = None,
+        engine: str = "local", address: str | None = None, parquet: str | None = None) -> RunSummary:
     """Code `inputs` into the database `settings.db`; unchanged documents are not coded again.
 
     `on_document(document_id, status)` is called once per input (status: coded, unchanged, failed)
-    so a caller can draw progress; `output` receives every newly coded document.
+    so a caller can draw progress; `output` receives every newly coded document. `engine` is
+    "local" (worker processes, `settings.n_process`) or "ray" (Ray Data at `address`, coded
+    Parquet parts written under `parquet`).
     """
+    if engine not in ENGINES:
+        raise DatelineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     started = dt.datetime.now(dt.timezone.utc)
     run_id = hashlib.sha1(f"{started.isoformat()}|{' '.join(inputs)}".encode()).hexdigest()[:12]
     summary = RunSummary(run_id=run_id, counts=RunCounts())
     counts = summary.counts
+    notify = on_document or (lambda _id, _status: None)
     with Store(settings.db) as store:
-        store.start_run(run_id, inputs, {k: v for k, v in asdict(settings).items() if k != "extra"})
-        pipeline = pipeline or Pipeline.load(settings)
-        seen: dict[str, str] = {}          # id -> content hash of the documents given in this run
+        summary.interrupted = store.start_run(run_id, inputs, {k: v for k, v in asdict(settings).items()
+                                                               if k != "extra"})
 
-        def fresh() -> Iterator[Document]:
-            """Documents that are new or changed; failures and unchanged ones are accounted here."""
-            pending: list[Document] = []
+        def failed_input(error: DocumentError) -> None:
+            summary.failures.append(error)
+            store.record_failure(error, run_id)
 
-            def flush() -> Iterator[Document]:
-                known = store.known_hashes([d.id for d in pending])
-                for document in pending:
-                    if known.get(document.id) == seen[document.id]:
-                        counts.unchanged += 1
-                        if on_document:
-                            on_document(document.id, "unchanged")
-                    else:
-                        yield document
-                pending.clear()
-
-            for item in read(inputs):
-                counts.given += 1
-                if isinstance(item, DocumentError):
-                    counts.failed += 1
-                    summary.failures.append(item)
-                    store.record_failure(item, run_id)
-                    if on_document:
-                        on_document(item.origin or "?", "failed")
-                    continue
-                content = document_hash(_given(item))
-                if item.id in seen:
-                    if seen[item.id] == content:
-                        counts.unchanged += 1        # the very same document twice: stored once
-                        if on_document:
-                            on_document(item.id, "unchanged")
-                    else:
-                        error = DocumentError(ErrorKind.DUPLICATE_ID, "this id was given earlier in the run with "
-                                              "different content; the first one is kept", item.origin, item.id)
-                        counts.failed += 1
-                        summary.failures.append(error)
-                        store.record_failure(error, run_id)
-                        if on_document:
-                            on_document(item.id, "failed")
-                    continue
-                seen[item.id] = content
-                pending.append(item)
-                if len(pending) >= STORE_BATCH:
-                    yield from flush()
-            yield from flush()
-
+        manifest = Manifest(store, counts, notify, failed_input)
+        results = _coded(inputs, settings, manifest, pipeline, engine, address, parquet)
         batch: list[tuple[dict, dict, DocumentError | None]] = []
-        for result in pipeline.code(fresh()):
+        for result in results:
             document = result.document
             coded = result.coded.to_dict()
-            batch.append((_given(document), coded, result.error))
+            batch.append((given_fields(document), coded, result.error))
             if result.error is not None:
                 counts.failed += 1
                 summary.failures.append(result.error)
@@ -107,12 +73,21 @@ def run(inputs: Sequence[str], settings: Settings, pipeline: Pipeline | None = N
                     summary.by_type[event["type"]] = summary.by_type.get(event["type"], 0) + 1
             if output:
                 output(coded)
-            if on_document:
-                on_document(document.id, "failed" if result.error else "coded")
-            if len(batch) >= STORE_BATCH:
-                counts.events += store.write_batch(batch, run_id)
+            notify(document.id, "failed" if result.error else "coded")
+            if len(batch) >= settings.store_batch:
+                store.write_batch(batch, run_id, counts)
                 batch = []
-        counts.events += store.write_batch(batch, run_id)
+        store.write_batch(batch, run_id, counts)
         store.finish_run(run_id, counts)
     return summary
 
+
+def _coded(inputs: Sequence[str], settings: Settings, manifest: Manifest, pipeline: Pipeline | None, engine: str,
+           address: str | None, parquet: str | None) -> Iterator[Result]:
+    if engine == "ray":
+        from dateline.engine.ray import code_ray
+
+        return code_ray(inputs, settings, manifest, address=address, parts=parquet or f"{settings.db}.parts")
+    from dateline.engine.local import code_local
+
+    return code_local(manifest.fresh(read(inputs)), settings, pipeline)

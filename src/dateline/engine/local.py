@@ -1,0 +1,84 @@
+"""The local engine: documents coded whole (spaCy and every stage) in worker processes.
+
+Each worker loads the pipeline once; the parent sends documents in chunks, keeps a bounded number
+of chunks in flight, and gives the results back in input order. The parent stays the only writer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Iterable, Iterator
+
+from dateline.config import Settings
+from dateline.errors import DatelineError, DocumentError
+from dateline.pipeline import Pipeline, Result
+from dateline.records import Document
+
+#: Chunks in flight per worker: one being coded, one queued so a worker never waits on the parent.
+IN_FLIGHT_PER_WORKER = 2
+
+_worker_pipeline: Pipeline | None = None
+
+
+def _load_worker(settings: Settings) -> None:
+    global _worker_pipeline
+    _worker_pipeline = Pipeline.load(settings)
+
+
+def _code_chunk(items: list[Document | DocumentError]) -> list[Result]:
+    return list(_worker_pipeline.code(items))
+
+
+def code_local(items: Iterable[Document | DocumentError], settings: Settings,
+               pipeline: Pipeline | None = None) -> Iterator[Result]:
+    """One Result per item, in input order, coded by `settings.processes()` worker processes.
+
+    An input shorter than one round of chunks is coded in this process (with `pipeline` when
+    given): starting workers would cost more than it saves. Output does not depend on the number
+    of workers.
+    """
+    workers = settings.processes()
+    chunk_size = max(1, settings.batch_size)
+    items = iter(items)
+    # one chunk per worker decides whether workers pay for themselves
+    head = list(itertools.islice(items, workers * chunk_size + 1))
+    if workers == 1 or len(head) <= chunk_size:
+        pipeline = pipeline or Pipeline.load(settings)
+        yield from pipeline.code(itertools.chain(head, items))
+        return
+    yield from _pooled(itertools.chain(head, items), settings, workers, chunk_size)
+
+
+def _pooled(items: Iterator[Document | DocumentError], settings: Settings, workers: int,
+            chunk_size: int) -> Iterator[Result]:
+    # spawn, not fork: a forked child would share the parent's DuckDB connection and spaCy state
+    context = multiprocessing.get_context("spawn")
+    single = settings.merged(n_process=1)
+    pending: deque[Future] = deque()
+    chunks = _chunks(items, chunk_size)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_load_worker,
+                             initargs=(single,)) as pool:
+        try:
+            for chunk in itertools.islice(chunks, workers * IN_FLIGHT_PER_WORKER):
+                pending.append(pool.submit(_code_chunk, chunk))
+            while pending:
+                results = pending.popleft().result()
+                chunk = next(chunks, None)
+                if chunk is not None:
+                    pending.append(pool.submit(_code_chunk, chunk))
+                yield from results
+        except BrokenProcessPool as error:
+            raise DatelineError(f"a coding worker died ({error}); what was stored stays stored, "
+                                "and running again codes the rest") from error
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk

@@ -26,6 +26,9 @@ class LineCoder:
 
     def code(self, items: Iterable[Document | DocumentError]) -> Iterator[Result]:
         for item in items:
+            if isinstance(item, DocumentError):
+                yield Result(document=None, coded=None, error=item)
+                continue
             coded = CodedDocument(id=item.id, title=item.title, published=item.published, source=item.source)
             offset = 0
             for n, line in enumerate(item.text.split("\n")):

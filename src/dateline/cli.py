@@ -142,6 +142,9 @@ def run(
     table.add_column("events", justify="right")
     table.add_row(str(counts.given), str(counts.coded), str(counts.unchanged), str(counts.failed), str(counts.events))
     out.print(table)
+    if summary.clusters:
+        console.print(f"event clusters: {summary.clusters['mentions']} mention(s) of "
+                      f"{summary.clusters['clusters']} event(s), {summary.clusters['merged']} reported more than once")
     if summary.by_type:
         types = Table(title="events by type (this run)")
         types.add_column("type")
@@ -151,6 +154,34 @@ def run(
         out.print(types)
     for failure in summary.failures:
         console.print(f"[yellow]not coded[/yellow] {failure}")
+
+
+@app.command()
+def cluster(
+    db: Db = Path("dateline.duckdb"),
+    window_days: Annotated[Optional[int], typer.Option("--window-days", help=HELP["cluster_window_days"])] = None,
+    distance_km: Annotated[Optional[float], typer.Option("--distance-km", help=HELP["cluster_distance_km"])] = None,
+    match: Annotated[Optional[str], typer.Option("--match", help=HELP["cluster_match"])] = None,
+    config: Config = None,
+) -> None:
+    """Link the stored events that report the same happening into event clusters (run does this too)."""
+    from dateline.run import cluster_rules
+    from dateline.store.clusters import rebuild
+    from dateline.store.duckdb import Store
+
+    settings = _settings(config, db=db, cluster_window_days=window_days, cluster_distance_km=distance_km,
+                         cluster_match=match)
+    try:
+        rules = cluster_rules(settings)
+        with Store(db) as store:
+            counts = rebuild(store, rules)
+    except ValueError as error:
+        _fail(str(error))
+    except DatelineError as error:
+        _fail(str(error), 1)
+    out.print(f"{counts['mentions']} event mention(s) in {counts['clusters']} cluster(s); "
+              f"{counts['merged']} cluster(s) join more than one mention "
+              f"(window {rules.window_days} day(s), {rules.distance_km:g} km, same {rules.match})")
 
 
 @app.command()

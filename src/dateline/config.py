@@ -24,6 +24,9 @@ class Settings:
     overlay: Path | None = None
     db: Path = Path("dateline.duckdb")
     store_batch: int = 64
+    cluster_window_days: int = 1
+    cluster_distance_km: float = 50.0
+    cluster_match: str = "type"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def processes(self) -> int:
@@ -45,6 +48,10 @@ HELP = {
     "max_chars": "Documents longer than this many characters are reported as too large, not coded (spaCy's own limit).",
     "overlay": "YAML or CSV file of your own actors and role words, layered over the built knowledge base.",
     "db": "DuckDB file the run stores documents and events in.",
+    "cluster_window_days": "Reports of one event: their dates at most this many days apart (default 1).",
+    "cluster_distance_km": "Reports of one event: their geocoded places at most this many km apart (default 50).",
+    "cluster_match": "Reports of one event share their PLOVER type ('type', the default) or only the quad class "
+                     "('quad').",
     "store_batch": "Documents per database transaction; a killed run loses at most this many documents' work.",
     "extra": "Settings not known to this version, kept so a newer config file does not fail.",
 }

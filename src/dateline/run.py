@@ -17,6 +17,8 @@ from dateline.engine.manifest import Manifest, given_fields
 from dateline.errors import DatelineError, DocumentError
 from dateline.ingest import read
 from dateline.pipeline import Pipeline, Result
+from dateline.store.clusters import ClusterRules
+from dateline.store.clusters import rebuild as rebuild_clusters
 from dateline.store.duckdb import RunCounts, Store
 
 #: The engines `dateline run --engine` knows.
@@ -30,6 +32,12 @@ class RunSummary:
     failures: list[DocumentError] = field(default_factory=list)
     by_type: dict[str, int] = field(default_factory=dict)
     interrupted: list[str] = field(default_factory=list)     # earlier runs found killed
+    clusters: dict[str, int] = field(default_factory=dict)   # event clusters after the run, when rebuilt
+
+
+def cluster_rules(settings: Settings) -> ClusterRules:
+    return ClusterRules(window_days=settings.cluster_window_days, distance_km=settings.cluster_distance_km,
+                        match=settings.cluster_match)
 
 
 def run(inputs: Sequence[str], settings: Settings, pipeline: Pipeline | None = None,
@@ -78,6 +86,9 @@ def run(inputs: Sequence[str], settings: Settings, pipeline: Pipeline | None = N
                 store.write_batch(batch, run_id, counts)
                 batch = []
         store.write_batch(batch, run_id, counts)
+        if counts.coded or counts.failed or summary.interrupted:
+            # before the run counts as finished: a kill here leaves it interrupted, and the next run clusters
+            summary.clusters = rebuild_clusters(store, cluster_rules(settings))
         store.finish_run(run_id, counts)
     return summary
 

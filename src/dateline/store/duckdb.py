@@ -52,6 +52,13 @@ CREATE TABLE IF NOT EXISTS failures (
 CREATE TABLE IF NOT EXISTS runs (
     id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, inputs VARCHAR, given INTEGER,
     coded INTEGER, unchanged INTEGER, failed INTEGER, events INTEGER, settings JSON, status VARCHAR);
+-- one real-world event and the coded events that report it (store/clusters.py)
+CREATE TABLE IF NOT EXISTS event_clusters (
+    cluster_id VARCHAR PRIMARY KEY, type VARCHAR, quad VARCHAR, cameo VARCHAR, date VARCHAR,
+    first_date VARCHAR, last_date VARCHAR, source_country VARCHAR, target_country VARCHAR,
+    location_name VARCHAR, location_country VARCHAR, lat DOUBLE, lon DOUBLE, mentions INTEGER,
+    articles INTEGER, sources INTEGER, first_event_id VARCHAR);
+CREATE TABLE IF NOT EXISTS cluster_mentions (cluster_id VARCHAR, event_id VARCHAR, document_id VARCHAR);
 -- a store made before runs had a status gets the column (NULL for its old, finished runs)
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS status VARCHAR;
 """
@@ -112,9 +119,14 @@ class Store:
                                    [doc_id + "%"]).fetchone()
         return (orjson.loads(row[0]), row[1]) if row and row[0] else None
 
+    def has_table(self, name: str) -> bool:
+        return bool(self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                     [name]).fetchone()[0])
+
     def counts(self) -> dict[str, int]:
         return {table: self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("documents", "events", "event_actors", "places", "timexes", "quotes", "failures")}
+                for table in ("documents", "events", "event_actors", "places", "timexes", "quotes", "failures",
+                              "event_clusters", "cluster_mentions")}
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -187,6 +199,14 @@ class Store:
                 counts.events += len(events)
                 self._set_counts(run_id, counts)
         return len(events)
+
+    def write_clusters(self, clusters: list[dict[str, Any]], mentions: list[dict[str, Any]]) -> None:
+        """Replace every event cluster and its mentions in one transaction."""
+        with self._transaction():
+            self.con.execute("DELETE FROM cluster_mentions")
+            self.con.execute("DELETE FROM event_clusters")
+            self._insert("event_clusters", clusters)
+            self._insert("cluster_mentions", mentions)
 
     def record_failure(self, error: DocumentError, run_id: str) -> None:
         """An input that never became a document (unreadable file, malformed line)."""

@@ -66,7 +66,7 @@ def run(inputs: Sequence[str], settings: Settings, pipeline: Pipeline | None = N
             store.record_failure(error, run_id)
 
         manifest = Manifest(store, counts, notify, failed_input)
-        results = _coded(inputs, settings, manifest, pipeline, engine, address, parquet)
+        results = _coded(inputs, settings, manifest, pipeline, engine, address, parquet, run_id)
         batch: list[tuple[dict, dict, DocumentError | None]] = []
         for result in results:
             document = result.document
@@ -94,11 +94,13 @@ def run(inputs: Sequence[str], settings: Settings, pipeline: Pipeline | None = N
 
 
 def _coded(inputs: Sequence[str], settings: Settings, manifest: Manifest, pipeline: Pipeline | None, engine: str,
-           address: str | None, parquet: str | None) -> Iterator[Result]:
+           address: str | None, parquet: str | None, run_id: str) -> Iterator[Result]:
     if engine == "ray":
         from dateline.engine.ray import code_ray
 
-        return code_ray(inputs, settings, manifest, address=address, parts=parquet or f"{settings.db}.parts")
+        # parts asked for are kept (to query in place); the default ones go once they are loaded
+        return code_ray(inputs, settings, manifest, address=address, parts=parquet or f"{settings.db}.parts/{run_id}",
+                        keep_parts=parquet is not None)
     from dateline.engine.local import code_local
 
     return code_local(manifest.fresh(read(inputs)), settings, pipeline)

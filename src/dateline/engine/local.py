@@ -55,21 +55,40 @@ def code_local(items: Iterable[Document | DocumentError], settings: Settings,
 
 def _pooled(items: Iterator[Document | DocumentError], settings: Settings, workers: int,
             chunk_size: int) -> Iterator[Result]:
-    # spawn, not fork: a forked child would share the parent's DuckDB connection and spaCy state
-    context = multiprocessing.get_context("spawn")
-    single = settings.merged(n_process=1)
-    pending: deque[Future] = deque()
-    chunks = _chunks(items, chunk_size)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_load_worker,
-                             initargs=(single,)) as pool:
+    with WorkerPool(settings, workers) as pool:
+        yield from pool.code(items, chunk_size)
+
+
+class WorkerPool:
+    """Worker processes with the pipeline loaded, coding chunks of documents in input order."""
+
+    def __init__(self, settings: Settings, workers: int):
+        # spawn, not fork: a forked child would share the parent's DuckDB connection and spaCy state
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_load_worker, initargs=(settings.merged(n_process=1),))
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def pids(self) -> list[int]:
+        """The worker processes' ids (for measuring them)."""
+        return list(self._pool._processes or {})
+
+    def code(self, items: Iterable[Document | DocumentError], chunk_size: int) -> Iterator[Result]:
+        pending: deque[Future] = deque()
+        chunks = _chunks(iter(items), chunk_size)
         try:
-            for chunk in itertools.islice(chunks, workers * IN_FLIGHT_PER_WORKER):
-                pending.append(pool.submit(_code_chunk, chunk))
+            for chunk in itertools.islice(chunks, self.workers * IN_FLIGHT_PER_WORKER):
+                pending.append(self._pool.submit(_code_chunk, chunk))
             while pending:
                 results = pending.popleft().result()
                 chunk = next(chunks, None)
                 if chunk is not None:
-                    pending.append(pool.submit(_code_chunk, chunk))
+                    pending.append(self._pool.submit(_code_chunk, chunk))
                 yield from results
         except BrokenProcessPool as error:
             raise DatelineError(f"a coding worker died ({error}); what was stored stays stored, "

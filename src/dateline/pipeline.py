@@ -19,7 +19,7 @@ from dateline.config import Settings
 from dateline.dates import Anchor, find_timexes, normalise
 from dateline.errors import DocumentError, ErrorKind
 from dateline.events.extract import DocumentContext, EventExtractor
-from dateline.nlp import load_nlp
+from dateline.nlp import doc_text, load_nlp
 from dateline.quotes import find_quotes
 from dateline.records import CodedDocument, Dateline, Document, Span, Timex
 
@@ -57,6 +57,19 @@ class Result:
     document: Document | None
     coded: CodedDocument | None
     error: DocumentError | None = None
+
+
+class CodedData:
+    """A coded document already in its JSON shape (what worker processes send back); it answers
+    `to_dict` as a CodedDocument does, so writers take either."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    def to_dict(self) -> dict:
+        return self.data
 
 
 class Pipeline:
@@ -222,7 +235,9 @@ class Pipeline:
         def resolve(span):
             return self.resolver.resolve_span(span, date, memory)
 
-        sentences = [s for s in work.doc.sents if s.text.strip() and not _inside(s.start_char, s.end_char, work.skip)]
+        text = doc_text(work.doc)         # Span.text joins the tokens again for every sentence
+        sentences = [s for s in work.doc.sents
+                     if text[s.start_char:s.end_char].strip() and not _inside(s.start_char, s.end_char, work.skip)]
         # the dateline's date is when the report was filed, not when anything in it happened
         timexes = [t for t in work.coded.timexes if not _inside(t.start, t.end, work.skip)]
         context = DocumentContext(doc_id=work.document.id, date=date, timexes=timexes,

@@ -18,7 +18,7 @@ import orjson
 from dateline.config import Settings
 from dateline.engine.manifest import Manifest, given_fields
 from dateline.errors import DatelineError, DocumentError, ErrorKind
-from dateline.pipeline import Result
+from dateline.pipeline import CodedData, Result
 from dateline.records import Document
 from dateline.store.rows import document_hash
 
@@ -28,18 +28,6 @@ RAY_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".t
 _GLOB_CHARS = set("*?[")
 #: Ray Data block size: about a hundred news articles, enough to keep an actor busy for seconds.
 BLOCK_BYTES = 256 << 10
-
-
-class _Stored:
-    """A coded document read back from Parquet, with the `to_dict` the run's writer calls."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: dict[str, Any]):
-        self.data = data
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.data
 
 
 def list_sources(inputs: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -248,7 +236,7 @@ def _load(parts: str, manifest: Manifest) -> Iterator[Result]:
             if row["status"] == "unchanged":
                 manifest.settle_unchanged(document.id)
                 continue
-            yield Result(document=document, coded=_Stored(orjson.loads(row["coded"])), error=error)
+            yield Result(document=document, coded=CodedData(orjson.loads(row["coded"])), error=error)
 
 
 def shutdown() -> None:

@@ -18,15 +18,19 @@ from tests.engine.stub import LineCoder
 
 
 def paragraph_corpus(path, n: int = 40) -> list[str]:
-    """Paragraphs of the example corpus as JSON Lines documents; returns their ids."""
+    """`n` documents made of the example corpus's paragraphs (numbered again when there are fewer),
+    as JSON Lines; returns their ids."""
     from dateline.ingest import read
 
     paragraphs = [p.strip() for d in read([str(EXAMPLES)]) if hasattr(d, "text")
-                  for p in d.text.split("\n\n") if len(p.split()) > 12][:n]
+                  for p in d.text.split("\n\n") if len(p.split()) > 12]
     with open(path, "wb") as handle:
-        for i, text in enumerate(paragraphs):
+        for i in range(n):
+            text = paragraphs[i % len(paragraphs)]
+            if i >= len(paragraphs):
+                text = f"Update {i // len(paragraphs)}: {text}"
             handle.write(orjson.dumps({"id": f"p{i:03d}", "text": text, "published": "2020-03-04"}) + b"\n")
-    return [f"p{i:03d}" for i in range(len(paragraphs))]
+    return [f"p{i:03d}" for i in range(n)]
 
 
 def test_a_short_input_is_coded_in_process_in_order():

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,6 +23,8 @@ from dateline.errors import DatelineError, DocumentError
 from dateline.pipeline import CodedData, Pipeline, Result
 from dateline.records import Document
 
+#: How often a worker checks that its parent is alive (seconds).
+PARENT_POLL_SECONDS = 1.0
 #: Chunks in flight per worker: one being coded, one queued so a worker never waits on the parent.
 IN_FLIGHT_PER_WORKER = 2
 
@@ -28,7 +33,21 @@ _worker_pipeline: Pipeline | None = None
 
 def _load_worker(settings: Settings) -> None:
     global _worker_pipeline
+    _watch_parent()
     _worker_pipeline = Pipeline.load(settings)
+
+
+def _watch_parent() -> None:
+    """Leave when the parent dies. A worker holds both ends of the pool's task queue, so after a
+    `kill -9` of the parent it would wait for work forever, holding its models' memory."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dateline-parent-watch", daemon=True).start()
 
 
 def _code_chunk(items: list[Document | DocumentError]) -> list[tuple[bytes | None, DocumentError | None]]:

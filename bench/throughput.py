@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.util
+import os
 import resource
 import sys
 import tempfile
@@ -53,6 +54,15 @@ def process_peak_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of a live child process."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(label: str, seconds: float, n: int, words: int) -> str:
     return f"{label:44}{seconds:10.1f}{n / seconds:12.1f}{words / seconds:12,.0f}"
 
@@ -71,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     from dateline.pipeline import Pipeline
     from dateline.records import Document, content_id
 
+    load_before = os.getloadavg()[0]
     texts, source = load_texts(args.n, args.shared)
     n, words = len(texts), sum(len(t.split()) for t in texts)
     settings = Settings(n_process=1, batch_size=args.batch_size, published=PUBLISHED)
@@ -88,12 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     for _ in pipeline.nlp.pipe(texts, batch_size=args.batch_size):
         pass
     spacy_1 = time.perf_counter() - start
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     events = failed = 0
     for result in pipeline.code(documents):
         events += len(result.coded.events)
         failed += result.error is not None
     dateline_1 = time.perf_counter() - start
+    cpu_1 = cpu_seconds() - cpu_start
     rss_1 = peak_rss_mb()
 
     start = time.perf_counter()
@@ -102,9 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     spacy_n = time.perf_counter() - start
     with WorkerPool(settings, args.workers) as pool:
         list(pool.code(documents[:8 * args.workers], 8))        # workers started and warm
-        start = time.perf_counter()
+        pids = pool.pids()
+        start, cpu_start = time.perf_counter(), [cpu_seconds(pid) for pid in pids] + [cpu_seconds()]
         coded_n = sum(1 for _ in pool.code(documents, args.batch_size))
         dateline_n = time.perf_counter() - start
+        cpu_n = [cpu_seconds(pid) for pid in pids] + [cpu_seconds()]
+        cpu_n = [after - before for before, after in zip(cpu_start, cpu_n)]
         worker_rss = [process_peak_mb(pid) for pid in pool.pids()]
     assert coded_n == n
 
@@ -123,7 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         print(row)
     print(f"throughput ratio dateline/spaCy: {spacy_1 / dateline_1:.2f}x with 1 process, "
           f"{spacy_n / dateline_n:.2f}x with {args.workers}")
-    print(f"dateline 1 -> {args.workers} workers: {dateline_1 / dateline_n:.2f}x")
+    print(f"dateline 1 -> {args.workers} workers: {dateline_1 / dateline_n:.2f}x; CPU seconds per article: "
+          f"{1000 * cpu_1 / n:.0f} ms with 1 process, {1000 * sum(cpu_n) / n:.0f} ms with {args.workers} workers "
+          f"({', '.join(f'{c:.0f}' for c in cpu_n[:-1])} s in the workers, {cpu_n[-1]:.0f} s in the parent); "
+          f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+          f"(other work on the machine takes cores from the parallel rows)")
     print(f"peak resident memory per worker: {rss_1:,.0f} MB (1 process, spaCy's parse included); "
           f"{', '.join(f'{mb:,.0f}' for mb in worker_rss)} MB ({args.workers} workers)")
     print(f"events: {events} ({events / n:.1f} per article); failed documents: {failed}")

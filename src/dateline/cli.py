@@ -87,8 +87,9 @@ def run(
     published: Published = None, min_confidence: MinConfidence = None, batch_size: BatchSize = None,
     n_process: Processes = None, overlay: Overlay = None, config: Config = None,
     engine: Annotated[str, typer.Option("--engine", help="local: worker processes on this machine (-j of them); "
-                                        "ray: a Ray cluster (pip install 'dateline[ray]'), reading local or fsspec "
-                                        "paths (file://, s3://, memory://).")] = "local",
+                                        "ray: Ray Data on a Ray cluster (the ray extra: pip install "
+                                        "'dateline\\[ray]'), reading local paths or fsspec URLs (file://, s3://, "
+                                        "gs://).")] = "local",
     address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster to join (e.g. ray://head:10001 or "
                                                    "auto); without it Ray starts on this machine.")] = None,
     parquet: Annotated[Optional[str], typer.Option("--parquet", help="With --engine ray: where the workers write "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterator, Sequence
 
@@ -52,6 +53,10 @@ def run(inputs: Sequence[str], settings: Settings, pipeline: Pipeline | None = N
     """
     if engine not in ENGINES:
         raise DatelineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "ray" and importlib.util.find_spec("ray") is None:
+        raise DatelineError("the Ray engine needs Ray: pip install 'dateline[ray]'")
+    if engine != "ray" and (address or parquet):
+        raise DatelineError("--address and --parquet go with --engine ray")
     started = dt.datetime.now(dt.timezone.utc)
     run_id = hashlib.sha1(f"{started.isoformat()}|{' '.join(inputs)}".encode()).hexdigest()[:12]
     summary = RunSummary(run_id=run_id, counts=RunCounts())

@@ -55,3 +55,13 @@ def test_one_and_two_workers_code_the_same(tmp_path):
         outputs[workers] = out.read_bytes()
     assert [orjson.loads(line)["id"] for line in outputs["2"].splitlines()] == ids
     assert outputs["1"] == outputs["2"]
+
+
+def test_ray_options_without_the_ray_engine_are_refused(tmp_path):
+    from dateline.errors import DatelineError
+    from dateline.run import run
+
+    with pytest.raises(DatelineError, match="--engine ray"):
+        run(["x.jsonl"], Settings(db=tmp_path / "s.duckdb"), address="auto")
+    with pytest.raises(DatelineError, match="unknown engine"):
+        run(["x.jsonl"], Settings(db=tmp_path / "s.duckdb"), engine="spark")

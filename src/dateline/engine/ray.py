@@ -10,6 +10,7 @@ input order, into DuckDB through the same manifest and batches as the local engi
 
 from __future__ import annotations
 
+import os
 import posixpath
 from typing import Any, Iterator, Sequence
 
@@ -26,8 +27,9 @@ from dateline.store.rows import document_hash
 RAY_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".txt": "text", ".text": "text",
                ".html": "html", ".htm": "html"}
 _GLOB_CHARS = set("*?[")
-#: Ray Data block size: about a hundred news articles, enough to keep an actor busy for seconds.
-BLOCK_BYTES = 256 << 10
+#: Ray Data block size: a batch or two of news articles (about 30), so every actor gets work and a
+#: slow block holds little back (256 KiB blocks left 300 stories in two blocks, one per actor).
+BLOCK_BYTES = 64 << 10
 
 
 def list_sources(inputs: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -179,6 +181,10 @@ def code_ray(inputs: Sequence[str], settings: Settings, manifest: Manifest, addr
 
     if not ray.is_initialized():
         local = address is None
+        if local:
+            # Ray starts its workers at nice 15; here the actors are the run's work, and on a busy
+            # machine they would otherwise yield the CPU to everything else
+            os.environ.setdefault("RAY_worker_niceness", "0")
         ray.init(address=address, num_cpus=settings.processes() if local else None, include_dashboard=False,
                  log_to_driver=False, configure_logging=False)
     context = ray.data.DataContext.get_current()

@@ -197,13 +197,14 @@ def code_ray(inputs: Sequence[str], settings: Settings, manifest: Manifest, addr
     dataset = (ray.data.from_items([{"index": i, "source": s, "reason": r or ""} for i, (s, r) in enumerate(sources)],
                                    override_num_blocks=max(1, len(sources)))
                # reading and writing take no CPU of their own: the actors hold every core while
-               # they live, and a read task waiting for one would wait forever
-               .flat_map(read_source, num_cpus=0)
+               # they live, and a read task waiting for one would wait forever; one task at a
+               # time each, or Ray starts a fresh Python process per task, each importing dateline
+               .flat_map(read_source, num_cpus=0, concurrency=1)
                .map_batches(CodingActor, fn_constructor_kwargs={"settings": settings.merged(n_process=1),
                                                                 "known": known},
                             compute=ray.data.ActorPoolStrategy(size=settings.processes()),
                             batch_size=settings.batch_size, batch_format="numpy"))
-    dataset.write_parquet(parts, ray_remote_args={"num_cpus": 0})
+    dataset.write_parquet(parts, concurrency=1, ray_remote_args={"num_cpus": 0})
     try:
         yield from _load(parts, manifest)
     finally:

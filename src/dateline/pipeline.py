@@ -64,6 +64,19 @@ class Result:
     error: DocumentError | None = None
 
 
+class CodedData:
+    """A coded document already in its JSON shape (what worker processes send back); it answers
+    `to_dict` as a CodedDocument does, so writers take either."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    def to_dict(self) -> dict:
+        return self.data
+
+
 class Pipeline:
     """Codes documents. Models and knowledge are passed in; `Pipeline.load` builds the defaults."""
 
@@ -109,8 +122,9 @@ class Pipeline:
                     yield work.nlp_text, given - 1
 
         done = 0
+        # the engines run whole pipelines in parallel; spaCy's own processes only when asked (n_process > 1)
         for doc, index in self.nlp.pipe(texts(), as_tuples=True, batch_size=self.settings.batch_size,
-                                        n_process=self.settings.n_process):
+                                        n_process=max(1, self.settings.n_process)):
             # inputs that never reached spaCy come out in their input place
             while done < index:
                 yield self._result(waiting.pop(done))

@@ -1,5 +1,8 @@
-"""A stored run: read inputs, skip what the database already holds unchanged, code, store in batches.
+"""A stored run: read inputs, skip what the store already holds unchanged, code, store in batches.
 
+Coding happens in an engine (local worker processes, or Ray); this process is the one writer.
+Each batch of `settings.store_batch` documents is one transaction together with the run's counts, so
+a run killed at any point leaves whole batches, and the next run codes exactly the documents left.
 Every input is accounted for: `Ledger` gives each one exactly one status (coded, skipped, failed),
 stores each skip and failure in the `not_coded` table and writes it to the run's report file.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import logging
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -17,20 +21,18 @@ from typing import IO, Callable, Iterator, Sequence
 import orjson
 
 from dateline.config import Settings
-from dateline.errors import CODED, FAILED, SKIPPED, DatelineError, DocumentError, ErrorKind
+from dateline.engine.manifest import Manifest, given_fields
+from dateline.errors import CODED, SKIPPED, DatelineError, DocumentError, ErrorKind
 from dateline.ingest import read
-from dateline.pipeline import Pipeline
-from dateline.records import Document
+from dateline.pipeline import Pipeline, Result
+from dateline.store.clusters import ClusterRules
+from dateline.store.clusters import rebuild as rebuild_clusters
 from dateline.store.duckdb import RunCounts, Store
-from dateline.store.rows import document_hash
 
 log = logging.getLogger(__name__)
 
-#: Documents per database transaction: a killed run loses at most this many documents' work.
-STORE_BATCH = 64
-#: Documents whose stored hashes are looked up in one query: one query per 64 documents made a
-#: million-document run spend half a minute on look-ups alone.
-LOOKUP_BATCH = 1024
+#: The engines `dateline run --engine` knows.
+ENGINES = ("local", "ray")
 #: Skips and failures are stored this many rows at a time: a row each would cost a transaction
 #: each, and a rerun of a million-document corpus has a million "unchanged" rows.
 LEDGER_BATCH = 5000
@@ -52,6 +54,8 @@ class RunSummary:
     by_kind: Counter = field(default_factory=Counter)               # every skip and failure, by kind
     by_type: dict[str, int] = field(default_factory=dict)
     report: Path | None = None
+    interrupted: list[str] = field(default_factory=list)     # earlier runs found killed
+    clusters: dict[str, int] = field(default_factory=dict)   # event clusters after the run, when rebuilt
 
     @property
     def proceeded(self) -> bool:
@@ -130,20 +134,29 @@ class Ledger:
             self.on_document(key, status)
 
 
-def _given(document: Document) -> dict:
-    return {"id": document.id, "text": document.text, "title": document.title, "published": document.published,
-            "source": document.source, "url": document.url, "origin": document.origin}
+def cluster_rules(settings: Settings) -> ClusterRules:
+    return ClusterRules(window_days=settings.cluster_window_days, distance_km=settings.cluster_distance_km,
+                        match=settings.cluster_match)
 
 
 def run(inputs: Sequence[str], settings: Settings, pipeline: Pipeline | None = None,
         on_document: Callable[[str, str], None] | None = None, output: Callable[[dict], None] | None = None,
-        report: Path | None = None) -> RunSummary:
+        report: Path | None = None, engine: str = "local", address: str | None = None,
+        parquet: str | None = None) -> RunSummary:
     """Code `inputs` into the database `settings.db`; unchanged documents are not coded again.
 
     `on_document(key, status)` is called once per input (status: coded, unchanged, skipped,
     failed) so a caller can draw progress; `output` receives every newly coded document; every
     skip and failure is written as a JSON line to `report` (default: `default_report_path`).
+    `engine` is "local" (worker processes, `settings.n_process`) or "ray" (Ray Data at `address`,
+    coded Parquet parts written under `parquet`).
     """
+    if engine not in ENGINES:
+        raise DatelineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "ray" and importlib.util.find_spec("ray") is None:
+        raise DatelineError("the Ray engine needs Ray: pip install 'dateline[ray]'")
+    if engine != "ray" and (address or parquet):
+        raise DatelineError("--address and --parquet go with --engine ray")
     started = dt.datetime.now(dt.timezone.utc)
     run_id = hashlib.sha1(f"{started.isoformat()}|{' '.join(inputs)}".encode()).hexdigest()[:12]
     report = report or default_report_path(Path(settings.db))
@@ -156,70 +169,50 @@ def run(inputs: Sequence[str], settings: Settings, pipeline: Pipeline | None = N
         except OSError as error:
             raise DatelineError(f"cannot write the report {report}: {error.strerror or error}") from error
         with report_file:
-            store.start_run(run_id, inputs, {k: v for k, v in asdict(settings).items() if k != "extra"})
-            pipeline = pipeline or Pipeline.load(settings)
+            summary.interrupted = store.start_run(run_id, inputs, {k: v for k, v in asdict(settings).items()
+                                                                   if k != "extra"})
             ledger = Ledger(summary, store, report_file, on_document)
-            _code_and_store(inputs, pipeline, store, ledger, output)
+            manifest = Manifest(store, ledger)
+            results = _coded(inputs, settings, manifest, pipeline, engine, address, parquet, run_id)
+            _store(results, store, ledger, settings.store_batch, output)
             ledger.close()
+        if counts.coded or counts.failed or summary.interrupted:
+            # before the run counts as finished: a kill here leaves it interrupted, and the next run clusters
+            summary.clusters = rebuild_clusters(store, cluster_rules(settings))
         store.finish_run(run_id, counts)
     return summary
 
 
-def _fresh(inputs: Sequence[str], store: Store, ledger: Ledger) -> Iterator[Document]:
-    """Documents that are new or changed. Inputs that never became a document, ids repeated in
-    the run and documents stored unchanged are accounted here and go no further."""
-    # id -> the first 60 bits of the content hash of each document given in this run: the one
-    # thing a run holds per document (about 150 bytes), to tell an id given twice
-    seen: dict[str, int] = {}
-    pending: list[tuple[Document, str]] = []
+def _coded(inputs: Sequence[str], settings: Settings, manifest: Manifest, pipeline: Pipeline | None, engine: str,
+           address: str | None, parquet: str | None, run_id: str) -> Iterator[Result]:
+    if engine == "ray":
+        from dateline.engine.ray import code_ray
 
-    def flush() -> Iterator[Document]:
-        known = store.known_hashes([document.id for document, _ in pending])
-        for document, content in pending:
-            if known.get(document.id) == content:
-                ledger.not_coded(DocumentError(ErrorKind.UNCHANGED, "already stored with the same content",
-                                               document.origin, document.id))
-            else:
-                yield document
-        pending.clear()
+        # parts asked for are kept (to query in place); the default ones go once they are loaded
+        return code_ray(inputs, settings, manifest, address=address, parts=parquet or f"{settings.db}.parts/{run_id}",
+                        keep_parts=parquet is not None)
+    from dateline.engine.local import code_local
 
-    for item in read(inputs):
-        ledger.given()
-        if isinstance(item, DocumentError):
-            ledger.not_coded(item)
-            continue
-        content = document_hash(_given(item))
-        short = int(content[:15], 16)
-        if item.id in seen:
-            if seen[item.id] == short:
-                ledger.not_coded(DocumentError(ErrorKind.UNCHANGED, "the same document was given earlier in "
-                                               "this run; it is stored once", item.origin, item.id))
-            else:
-                ledger.not_coded(DocumentError(ErrorKind.DUPLICATE_ID, "this id was given earlier in the run with "
-                                               "different content; the first one is kept", item.origin, item.id))
-            continue
-        seen[item.id] = short
-        pending.append((item, content))
-        if len(pending) >= LOOKUP_BATCH:
-            yield from flush()
-    yield from flush()
+    return code_local(manifest.fresh(read(inputs)), settings, pipeline)
 
 
-def _code_and_store(inputs: Sequence[str], pipeline: Pipeline, store: Store, ledger: Ledger,
-                    output: Callable[[dict], None] | None) -> None:
-    """Code the fresh documents and store them STORE_BATCH at a time, each outcome in the ledger."""
+def _store(results: Iterator[Result], store: Store, ledger: Ledger, batch_size: int,
+           output: Callable[[dict], None] | None) -> None:
+    """Store the coded documents `batch_size` at a time, each batch in one transaction with the
+    run's counts, and each outcome in the ledger."""
+    run_id = ledger.summary.run_id
     batch: list[tuple[dict, dict, DocumentError | None]] = []
-    for result in pipeline.code(_fresh(inputs, store, ledger)):
+    for result in results:
         document = result.document
         coded = result.coded.to_dict()
-        batch.append((_given(document), coded, result.error))
+        batch.append((given_fields(document), coded, result.error))
         if result.error is not None:
             ledger.not_coded(result.error, stored=True)
         else:
             ledger.coded(document.id, [event["type"] for event in coded["events"]])
         if output:
             output(coded)
-        if len(batch) >= STORE_BATCH:
-            ledger.counts.events += store.write_batch(batch, ledger.summary.run_id)
+        if len(batch) >= batch_size:
+            store.write_batch(batch, run_id, ledger.counts)
             batch = []
-    ledger.counts.events += store.write_batch(batch, ledger.summary.run_id)
+    store.write_batch(batch, run_id, ledger.counts)

@@ -1,7 +1,7 @@
 """A million one-line documents stream through ingest and the run's accounting in flat memory.
 
 What this covers: `ingest.read` over a 1,000,000-line JSONL file, and the run's pre-coding path
-(`run._fresh` with a real Store and Ledger: ids, content hashes, stored-hash look-ups, skips and
+(`Manifest.fresh` with a real Store and the run's Ledger: ids, content hashes, stored-hash look-ups, skips and
 failures written to the `not_coded` table and the report). It does not run spaCy on a million
 documents (hours on a laptop CPU): coding itself is covered document by document by the catalogue.
 """
@@ -15,7 +15,8 @@ import pytest
 
 from dateline.ingest import read
 from dateline.records import Document
-from dateline.run import Ledger, RunSummary, _fresh
+from dateline.engine.manifest import Manifest
+from dateline.run import Ledger, RunSummary
 from dateline.store.duckdb import RunCounts, Store
 
 LINES = 1_000_000
@@ -69,7 +70,7 @@ def test_a_million_lines_are_all_accounted_for_before_coding(million, tmp_path):
         ledger = Ledger(summary, store, report)
         before = peak = _resident_mb()
         to_code = 0
-        for _ in _fresh([str(million)], store, ledger):
+        for _ in Manifest(store, ledger).fresh(read([str(million)])):
             to_code += 1
             if to_code % 50_000 == 0:
                 peak = max(peak, _resident_mb())

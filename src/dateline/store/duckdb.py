@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
 import orjson
@@ -50,11 +51,20 @@ CREATE TABLE IF NOT EXISTS failures (
     run_id VARCHAR, failed_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS runs (
     id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, inputs VARCHAR, given INTEGER,
-    coded INTEGER, unchanged INTEGER, failed INTEGER, events INTEGER, settings JSON);
+    coded INTEGER, unchanged INTEGER, failed INTEGER, events INTEGER, settings JSON, status VARCHAR);
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS skipped INTEGER;
 CREATE TABLE IF NOT EXISTS not_coded (
     run_id VARCHAR, seq BIGINT, document_id VARCHAR, origin VARCHAR, status VARCHAR, kind VARCHAR,
     reason VARCHAR, PRIMARY KEY (run_id, seq));
+-- one real-world event and the coded events that report it (store/clusters.py)
+CREATE TABLE IF NOT EXISTS event_clusters (
+    cluster_id VARCHAR PRIMARY KEY, type VARCHAR, quad VARCHAR, cameo VARCHAR, date VARCHAR,
+    first_date VARCHAR, last_date VARCHAR, source_country VARCHAR, target_country VARCHAR,
+    location_name VARCHAR, location_country VARCHAR, lat DOUBLE, lon DOUBLE, mentions INTEGER,
+    articles INTEGER, sources INTEGER, first_event_id VARCHAR);
+CREATE TABLE IF NOT EXISTS cluster_mentions (cluster_id VARCHAR, event_id VARCHAR, document_id VARCHAR);
+-- a store made before runs had a status gets the column (NULL for its old, finished runs)
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS status VARCHAR;
 """
 
 #: DuckDB column types as Arrow types, for bulk inserts from Arrow tables.
@@ -121,14 +131,24 @@ class Store:
                                    [doc_id + "%"]).fetchone()
         return (orjson.loads(row[0]), row[1]) if row and row[0] else None
 
+    def has_table(self, name: str) -> bool:
+        return bool(self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                     [name]).fetchone()[0])
+
     def counts(self) -> dict[str, int]:
         return {table: self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("documents", "events", "event_actors", "places", "timexes", "quotes", "failures")}
+                for table in ("documents", "events", "event_actors", "places", "timexes", "quotes", "failures",
+                              "event_clusters", "cluster_mentions")}
 
     # -- writing -------------------------------------------------------------------------------
 
-    def write_batch(self, items: Iterable[tuple[dict, dict, DocumentError | None]], run_id: str) -> int:
-        """Store (input document, coded document, error) triples in one transaction; returns events written."""
+    def write_batch(self, items: Iterable[tuple[dict, dict, DocumentError | None]], run_id: str,
+                    counts: RunCounts | None = None) -> int:
+        """Store (input document, coded document, error) triples in one transaction; returns events written.
+
+        `counts`, the run's totals including this batch, are written to its `runs` row in the same
+        transaction, so a killed run's row counts exactly what it committed.
+        """
         items = list(items)
         if not items:
             return 0
@@ -169,12 +189,13 @@ class Store:
                                "speaker_name": speaker.get("name"), "speaker_country": speaker.get("country"),
                                "speaker_sectors": "|".join(speaker.get("sectors") or [])})
         con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             id_list = [ids]
-            for table in DOCUMENT_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE document_id IN (SELECT unnest(?))", id_list)
-            con.execute("DELETE FROM documents WHERE id IN (SELECT unnest(?))", id_list)
+            # new documents (the usual case) have no rows to remove: one look-up instead of six deletes
+            if con.execute("SELECT count(*) FROM documents WHERE id IN (SELECT unnest(?))", id_list).fetchone()[0]:
+                for table in DOCUMENT_TABLES:
+                    con.execute(f"DELETE FROM {table} WHERE document_id IN (SELECT unnest(?))", id_list)
+                con.execute("DELETE FROM documents WHERE id IN (SELECT unnest(?))", id_list)
             # a duplicate-id report concerns another input than the one stored here: keep it
             con.execute("DELETE FROM failures WHERE document_id IN (SELECT unnest(?)) AND kind <> 'duplicate_id'",
                         id_list)
@@ -186,34 +207,65 @@ class Store:
             self._insert("timexes", timexes)
             self._insert("quotes", quotes)
             self._insert("failures", failures)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+            if counts is not None:
+                counts.events += len(events)
+                self._set_counts(run_id, counts)
         return len(events)
+
+    def write_clusters(self, clusters: list[dict[str, Any]], mentions: list[dict[str, Any]]) -> None:
+        """Replace every event cluster and its mentions in one transaction."""
+        with self._transaction():
+            self.con.execute("DELETE FROM cluster_mentions")
+            self.con.execute("DELETE FROM event_clusters")
+            self._insert("event_clusters", clusters)
+            self._insert("cluster_mentions", mentions)
 
     def record_failure(self, error: DocumentError, run_id: str) -> None:
         """An input that never became a document (unreadable file, malformed line)."""
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         row = _failure_row(error, run_id, now)
-        self.con.execute("DELETE FROM failures WHERE id = ?", [row["id"]])
-        self._insert("failures", [row])
+        with self._transaction():
+            self.con.execute("DELETE FROM failures WHERE id = ?", [row["id"]])
+            self._insert("failures", [row])
 
     def record_not_coded(self, rows: Sequence[dict[str, Any]]) -> None:
         """Rows of the `not_coded` table: run_id, seq, document_id, origin, status, kind, reason."""
         self._insert("not_coded", list(rows))
 
-    def start_run(self, run_id: str, inputs: Sequence[str], settings: dict[str, Any]) -> None:
+    def start_run(self, run_id: str, inputs: Sequence[str], settings: dict[str, Any]) -> list[str]:
+        """Record a new run; returns the ids of earlier runs that never finished (killed), now marked
+        `interrupted`: only one process writes a store at a time, so none of them is still going."""
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        self._insert("runs", [{"id": run_id, "started": now, "finished": None, "inputs": " ".join(inputs),
-                               "given": 0, "coded": 0, "skipped": 0, "unchanged": 0, "failed": 0, "events": 0,
-                               "settings": orjson.dumps(settings, default=str).decode()}])
+        with self._transaction():
+            interrupted = [row[0] for row in self.con.execute(
+                "SELECT id FROM runs WHERE finished IS NULL AND coalesce(status, 'running') = 'running' "
+                "ORDER BY started").fetchall()]
+            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE id IN (SELECT unnest(?))", [interrupted])
+            self._insert("runs", [{"id": run_id, "started": now, "finished": None, "inputs": " ".join(inputs),
+                                   "given": 0, "coded": 0, "skipped": 0, "unchanged": 0, "failed": 0, "events": 0,
+                                   "settings": orjson.dumps(settings, default=str).decode(), "status": "running"}])
+        return interrupted
 
     def finish_run(self, run_id: str, counts: RunCounts) -> None:
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        self.con.execute("UPDATE runs SET finished = ?, given = ?, coded = ?, skipped = ?, unchanged = ?, failed = ?, "
-                         "events = ? WHERE id = ?", [now, counts.given, counts.coded, counts.skipped, counts.unchanged,
-                                                     counts.failed, counts.events, run_id])
+        with self._transaction():
+            self._set_counts(run_id, counts)
+            self.con.execute("UPDATE runs SET finished = ?, status = 'finished' WHERE id = ?", [now, run_id])
+
+    def _set_counts(self, run_id: str, counts: RunCounts) -> None:
+        self.con.execute("UPDATE runs SET given = ?, coded = ?, skipped = ?, unchanged = ?, failed = ?, events = ? "
+                         "WHERE id = ?", [counts.given, counts.coded, counts.skipped, counts.unchanged, counts.failed,
+                                          counts.events, run_id])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:

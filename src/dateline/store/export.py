@@ -44,11 +44,17 @@ def _fips_by_iso3() -> dict[str, str]:
 
 
 def _rows(store: Store, sql_filter: str = "", params: list | None = None) -> Iterator[dict[str, Any]]:
+    # a store written before event clusters existed (opened read-only, so not upgraded) has none
+    clustered = store.has_table("event_clusters")
+    cluster_columns = ("c.mentions AS cluster_mentions, c.articles AS cluster_articles, c.sources AS cluster_sources"
+                       if clustered else "NULL AS cluster_mentions, NULL AS cluster_articles, NULL AS cluster_sources")
+    cluster_joins = ("LEFT JOIN cluster_mentions m ON m.event_id = e.event_id "
+                     "LEFT JOIN event_clusters c ON c.cluster_id = m.cluster_id " if clustered else "")
     cursor = store.con.execute(
         "SELECT e.*, d.title, d.published, d.source AS doc_source, d.url, "
-        "min(e.sentence_start) OVER (PARTITION BY e.document_id) AS first_sentence "
-        f"FROM events e JOIN documents d ON d.id = e.document_id {sql_filter} ORDER BY e.document_id, e.event_id",
-        params or [])
+        f"min(e.sentence_start) OVER (PARTITION BY e.document_id) AS first_sentence, {cluster_columns} "
+        f"FROM events e JOIN documents d ON d.id = e.document_id {cluster_joins}{sql_filter} "
+        "ORDER BY e.document_id, e.event_id", params or [])
     names = [c[0] for c in cursor.description]
     while batch := cursor.fetchmany(5000):
         for row in batch:
@@ -91,7 +97,9 @@ def gdelt_row(row: dict[str, Any]) -> dict[str, Any]:
         "QuadClass": GDELT_QUAD.get(row.get("quad") or "", ""),
         # PLOVER's own -10..10 conflict-cooperation score stands where GDELT puts Goldstein's
         "GoldsteinScale": row.get("intensity") if row.get("intensity") is not None else "",
-        "NumMentions": 1, "NumSources": 1, "NumArticles": 1,
+        # from the event's cluster (store/clusters.py): every report of the same happening
+        "NumMentions": row.get("cluster_mentions") or 1, "NumSources": row.get("cluster_sources") or 1,
+        "NumArticles": row.get("cluster_articles") or 1,
         "DATEADDED": f"{published}000000" if len(published) == 8 else "",
         "SOURCEURL": row.get("url") or row["document_id"],
     })

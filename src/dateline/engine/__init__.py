@@ -1,0 +1,1 @@
+"""Engines: where documents are coded (local worker processes, or a Ray cluster)."""

@@ -18,8 +18,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterator, Sequence
 
-import orjson
-
 from dateline.config import Settings
 from dateline.engine.manifest import Manifest, given_fields
 from dateline.errors import CODED, SKIPPED, DatelineError, DocumentError, ErrorKind
@@ -28,6 +26,7 @@ from dateline.pipeline import Pipeline, Result
 from dateline.store.clusters import ClusterRules
 from dateline.store.clusters import rebuild as rebuild_clusters
 from dateline.store.duckdb import RunCounts, Store
+from dateline.store.writers import json_line
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +108,7 @@ class Ledger:
         row = {"run_id": self.summary.run_id, "seq": self._seq, **error.to_dict()}
         self._rows.append(row)
         if self.report is not None:
-            self.report.write(orjson.dumps(row) + b"\n")
+            self.report.write(json_line(row).encode())
         if len(self._rows) >= LEDGER_BATCH:
             self.flush()
         self._notify(error.document_id or error.origin or "?", "unchanged" if error.kind is ErrorKind.UNCHANGED

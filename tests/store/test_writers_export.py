@@ -71,3 +71,18 @@ def test_gdelt_columns_match_the_published_header():
     with open(source, encoding="utf-8") as handle:
         names = [row["tableId"] for row in csv.DictReader(handle)]
     assert tuple(names) == gdelt_columns()
+
+
+def test_a_json_line_stays_one_line_whatever_line_breaks_its_strings_hold():
+    import io
+
+    import orjson
+
+    from dateline.store.writers import Writer
+
+    buffer = io.StringIO()
+    writer = Writer("jsonl", buffer)
+    writer.write({"id": "a\u0085b", "title": "line\u2028separator\u2029paragraph", "events": []})
+    writer.close()
+    [line] = buffer.getvalue().splitlines()
+    assert orjson.loads(line)["title"] == "line\u2028separator\u2029paragraph"

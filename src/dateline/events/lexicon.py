@@ -339,7 +339,7 @@ class Lexicon:
                         cands.append((pat.size + bonus, pat.code, f"{label}: {pat.src}"))
         # Equal scores go to the verb's own reading ("captured" is a seizure before "took part").
         own = {self._type_of(code) for _, code, _ in chosen}
-        cands.sort(key=lambda c: (-c[0], self._type_of(c[1]) not in own, c[1]))
+        cands.sort(key=lambda c: (-c[0], self._type_of(c[1]) not in own, c[1], c[2]))
         out = []
         for score, code, src in cands:
             reading = self.ontology.from_cameo(code) if code != "---" else None
@@ -408,7 +408,7 @@ class Lexicon:
         words.add(tok.text.lower())
         words.add(tok.lemma_.lower())
         best: _Cue | None = None
-        for word in words:
+        for word in sorted(words):      # a set's order changes with the hash seed: ties must not
             for cue in self._cues.get(word, ()):
                 if cue.type == m.type and (best is None or (cue.mode and (not best.mode or cue.rank < best.rank))):
                     best = cue

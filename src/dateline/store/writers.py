@@ -16,6 +16,14 @@ from dateline.store.rows import EVENT_COLUMNS, event_rows
 FORMATS = ("jsonl", "events", "csv", "parquet")
 #: Parquet row groups of this many events keep memory flat on large corpora.
 PARQUET_ROWS_PER_GROUP = 10_000
+#: Characters JSON lets stand unescaped inside strings that Python's str.splitlines and JavaScript
+#: read as line breaks: escaped, one JSON line stays one line for every reader.
+_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One record as one JSON line, whatever line-break characters its strings hold."""
+    return orjson.dumps(record).decode().translate(_LINE_BREAKS) + "\n"
 
 
 class Writer:
@@ -38,7 +46,7 @@ class Writer:
 
     def write(self, coded: dict[str, Any], text: str | None = None) -> None:
         if self.fmt == "jsonl":
-            self.out.write(orjson.dumps(coded).decode() + "\n")
+            self.out.write(json_line(coded))
             return
         rows = list(event_rows(coded, text))
         if self.fmt in ("events", "csv"):

@@ -71,8 +71,7 @@ def test_ray_engine_stores_what_the_local_engine_stores(tmp_path):
     folder.mkdir()
     paragraph_corpus(folder / "paragraphs.jsonl", n=16)
     (folder / "note.txt").write_text("ANKARA, March 5. Turkey closed its border with Syria on Thursday.\n")
-    # the hash seed is pinned for the reason given in test_local.py
-    env = {**os.environ, "PYTHONHASHSEED": "0", "RAY_AUTH_MODE": "disabled"}
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
 
     def run(*args):
         done = subprocess.run([sys.executable, "-m", "dateline.cli", "run", *args], cwd=ROOT, env=env,

@@ -258,6 +258,8 @@ class Lexicon:
         self._nouns = nouns
         self._support = support
         self._cues = cues
+        # the word a noun row's key is looked up by: "peace talk" -> talk, "state of emergency" -> state
+        self._noun_heads = frozenset(k.split(" of ")[0] if " of " in k else k.rsplit(" ", 1)[-1] for k in nouns)
 
     @classmethod
     def load(cls) -> "Lexicon":
@@ -269,9 +271,15 @@ class Lexicon:
         """Readings of `token` as an event trigger, best first; [] when it is not one."""
         if token.ent_type_ in TIME_ENTS:
             return []   # "March", "Thursday"
+        # most words name no event: a look-up settles them before any scene of the parse is built
+        lemma, text = token.lemma_.lower(), token.text.lower()
         if token.pos_ == "VERB" and token.dep_ not in FUNCTION_DEPS:
+            if not (lemma in self._verbs or text in self._verbs or lemma in self._support):
+                return []
             found = self._verb_matches(token)
         elif token.pos_ in NOUN_POS:
+            if not ({lemma, text, lemma[:-1]} & self._noun_heads):
+                return []
             found = self._noun_matches(token, _noun_scene(token))
         else:
             return []

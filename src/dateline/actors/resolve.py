@@ -149,6 +149,7 @@ class ActorResolver:
         self._fuzzy_places: list[str] | None = None
         self._extensions: dict[str, list[str]] | None = None  # alias key -> keys one word longer
         self._surnames: dict[str, list[int]] | None = None    # surname -> curated persons
+        self._starts: dict[str, int] | None = None            # first word of any key -> its longest key's words
 
     @classmethod
     def load(cls, overlay: Path | None = None) -> "ActorResolver":
@@ -243,11 +244,21 @@ class ActorResolver:
     # ------------------------------------------------------------------ matching
     def _matches(self, toks: list[str], cased: list[str]) -> list[_Match]:
         kb = self.kb
+        if self._starts is None:
+            starts: dict[str, int] = {}
+            for table in (kb.aliases, kb.places, kb.role_words, kb.modifiers):
+                for k in table:
+                    words = k.split(" ")
+                    starts[words[0]] = max(starts.get(words[0], 0), len(words))
+            self._starts = starts
         out: list[_Match] = []
         i = 0
-        longest = max(kb.max_alias_tokens, kb.max_place_tokens, kb.max_role_tokens)
         while i < len(toks):
             best: _Match | None = None
+            # only windows a key can start with are tried: most words start none ("Russians" is
+            # tried as "russian" too)
+            first = toks[i]
+            longest = max(self._starts.get(first, 0), 1 if first.endswith("s") and first[:-1] in self._starts else 0)
             for n in range(min(longest, len(toks) - i), 0, -1):
                 window = toks[i:i + n]
                 if "," in window:

@@ -9,7 +9,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Span, Token
 
-from dateline.nlp import children, sentence_of
+from dateline.nlp import children, sentence_of, span_text
 
 #: When cues disagree, the strongest wins: a hoped-for agreement reported by the Kremlin is
 #: still only hoped for; talks the press service "reported" for tomorrow are still planned.
@@ -159,6 +159,8 @@ def classify(trigger: Token, self_type: str | None = None) -> Modality:
     return Modality("asserted", None, attribution, None)
 
 
+#: What may close a sentence after its question mark: quotes, brackets, spaces.
+CLOSING = " \t\n\"'\u201d\u2019\u00bb)]"
 #: Auxiliaries that open a yes/no question ("Did the army attack?", "Will Russia invade?").
 QUESTION_AUXILIARIES = frozenset({"do", "will", "would", "can", "could", "should", "shall", "be", "have",
                                   "may", "might", "must"})
@@ -168,11 +170,11 @@ def _yes_no_question(token: Token) -> bool:
     """The sentence asks whether the event happens: it ends in '?' and opens with an auxiliary.
     A wh-question ("Why did Turkey attack?") takes the event as given and stays as it is."""
     sentence = sentence_of(token)
-    words = [t for t in sentence if not (t.is_punct and t.text not in ("?",)) and not t.is_space]
-    if not words or words[-1].text != "?":
+    if not span_text(sentence).rstrip(CLOSING).endswith("?"):
         return False
-    first = words[0]
-    return first.tag_ in ("MD", "VBD", "VBZ", "VBP") and first.lemma_.lower() in QUESTION_AUXILIARIES
+    first = next((t for t in sentence if not (t.is_punct or t.is_space)), None)
+    return first is not None and first.tag_ in ("MD", "VBD", "VBZ", "VBP") and \
+        first.lemma_.lower() in QUESTION_AUXILIARIES
 
 
 def _reports(token: Token, c: Cues) -> bool:

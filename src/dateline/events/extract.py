@@ -582,15 +582,22 @@ def _resident_minority(actor: Actor | None, argument: Argument | None, place: Pl
         child.lower_ == "ethnic" and child.dep_ == "amod" for child in children(head))
 
 
+def _phrase_row(table: dict[str, Any], trigger: Token, deps: tuple[str, ...], before: bool) -> Any:
+    """The row of a cue table for a trigger: keyed by the trigger's lemma with one of its `deps`
+    dependents ("war game" for a modifier before it, "force out" for a particle after it), else by
+    the lemma alone; None when neither is in the table."""
+    lemma = trigger.lemma_.lower()
+    words = [t.lemma_.lower() for t in children(trigger) if t.dep_ in deps and (t.i < trigger.i) == before]
+    keys = [f"{w} {lemma}" if before else f"{lemma} {w}" for w in words]
+    return next((table[k] for k in (*keys, lemma) if k in table), None)
+
+
 def _joint_reading(c: Candidate, source: Actor | None, more: list[Actor]) -> tuple[str, str | None, str] | None:
     """COOPERATE for an exercise that two states hold together ("French and Egyptian warships
     launched war games"), else None (cues: joint_acts)."""
     if c.type != "MOBILIZE" or source is None or not more:
         return None
-    modifiers = [t.lemma_.lower() for t in children(c.trigger) if t.dep_ in ("compound", "amod") and t.i < c.trigger.i]
-    lemma = c.trigger.lemma_.lower()
-    reading = next((argument_cues().joint_acts[k] for k in (*(f"{m} {lemma}" for m in modifiers), lemma)
-                    if k in argument_cues().joint_acts), None)
+    reading = _phrase_row(argument_cues().joint_acts, c.trigger, ("compound", "amod"), before=True)
     countries = {a.country for a in (source, *more) if a.country}
     return reading if reading is not None and len(countries) > 1 else None
 
@@ -613,13 +620,10 @@ def _expulsion_reading(c: Candidate, target: Actor | None) -> tuple[str, str | N
         return None
     cues_ = argument_cues()
     # "forced X out (of the country)": the parser gives the particle as prt, advmod or prep
-    particles = [t.lower_ for t in children(c.trigger) if t.dep_ in ("prt", "advmod", "prep")]
-    lemma = c.trigger.lemma_.lower()
-    reading = next((cues_.expulsions[k] for k in (*(f"{lemma} {p}" for p in particles), lemma)
-                    if k in cues_.expulsions), None)
+    reading = _phrase_row(cues_.expulsions, c.trigger, ("prt", "advmod", "prep"), before=False)
     if reading is None:
         return None
-    body = target.country in ("IGO", "NGO") or bool(set(target.sectors) & cues_.envoy_sectors)
+    body = target.country in INTERNATIONAL or bool(set(target.sectors) & cues_.envoy_sectors)
     return reading if body else None
 
 

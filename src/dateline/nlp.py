@@ -58,6 +58,8 @@ def span_text(span: Span) -> str:
     return doc_text(span.doc)[span.start_char:span.end_char]
 
 
+#: Entity labels that name a time: never a party to an event, and never a trigger ("on Friday", "March").
+TIME_ENTS = frozenset({"DATE", "TIME"})
 #: doc.user_data keys of the per-document caches below; `release` drops them.
 _CHILDREN, _SENTENCES = "dateline_children", "dateline_sentences"
 

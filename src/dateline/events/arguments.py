@@ -5,19 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Iterator
 
 import yaml
 from spacy.tokens import Span, Token
 
-from dateline.nlp import children
+from dateline.nlp import TIME_ENTS, children
 
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 #: Children cut from an actor's noun phrase: clauses and prepositional tails say more than who.
 PHRASE_CUT = {"relcl", "acl", "advcl", "punct", "prep", "cc", "dep", "parataxis", "appos_clause"}
 #: Prepositions that stay inside an actor phrase ("the Ministry of Defence", "forces of Assad").
 PHRASE_KEEP_PREPS = {"of"}
-#: Entity labels that name a time, never a party ("on Friday", "met Sunday").
-TIME_ENTS = frozenset({"DATE", "TIME"})
 
 
 @dataclass(frozen=True)
@@ -225,6 +224,15 @@ def _between(noun: Token, exclude: set[int]) -> list[Argument]:
     return found
 
 
+def _clause_subjects(head: Token, exclude: set[int]) -> Iterator[tuple[Token, Token]]:
+    """(clause, its subject) for each clausal complement of `head` whose subject may be a party."""
+    for clause in children(head):
+        if clause.dep_ in ("ccomp", "xcomp"):
+            inner = _child(clause, "nsubj", "nsubjpass")
+            if inner is not None and inner.i not in exclude and inner.lower_ not in RELATIVE_PRONOUNS:
+                yield clause, inner
+
+
 def _motives(head: Token, cues: ArgumentCues, exclude: set[int]) -> list[Argument]:
     """Whom an act answers: "in protest at X", "in retaliation for X", "in response to X" (cues:
     motive_nouns); X, or the party inside X, is the recipient."""
@@ -274,12 +282,9 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
     if obj is not None:
         # the parser often hangs "with Erdogan" on the object: "discussed the crisis with Erdogan"
         options.extend(_prep_targets(obj, cues, exclude))
-    for clause in children(verb):
-        # "demanded that the United States match ...": who is to act is the recipient
-        if clause.dep_ in ("ccomp", "xcomp"):
-            inner = _child(clause, "nsubj", "nsubjpass")
-            if inner is not None and inner.i not in exclude and inner.lower_ not in RELATIVE_PRONOUNS:
-                options.append(Argument(inner, f"subject of the {clause.dep_} '{clause.text}'"))
+    # "demanded that the United States match ...": who is to act is the recipient
+    options.extend(Argument(inner, f"subject of the {clause.dep_} '{clause.text}'")
+                   for clause, inner in _clause_subjects(verb, exclude))
     for clause in children(verb):
         # "threatened to cut off electricity to Nakhichevan", "refused to deploy troops in Iraq",
         # "warned that police would not tolerate rallies by Kifaya": the act threatened, refused
@@ -291,12 +296,9 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
                 options.extend(_prep_targets(inner_obj, cues, exclude))
                 if inner_obj.i not in exclude:
                     options.append(Argument(inner_obj, f"object of '{clause.text}'"))
-            for act in children(clause):
-                # "refused to allow United Nations planes to land": who was to be let act
-                if act.dep_ in ("ccomp", "xcomp"):
-                    inner = _child(act, "nsubj", "nsubjpass")
-                    if inner is not None and inner.i not in exclude and inner.lower_ not in RELATIVE_PRONOUNS:
-                        options.append(Argument(inner, f"subject of '{act.text}' under '{clause.text}'"))
+            # "refused to allow United Nations planes to land": who was to be let act
+            options.extend(Argument(inner, f"subject of '{act.text}' under '{clause.text}'")
+                           for act, inner in _clause_subjects(clause, exclude))
     # a condition or purpose hangs off the verb or off the act it threatens ("threatened to
     # strike unless ...")
     complements = [c for c in children(verb) if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]

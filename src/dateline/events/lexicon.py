@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from dateline.events.ontology import DATA, Ontology, get_ontology
-from dateline.nlp import children
+from dateline.nlp import TIME_ENTS, children
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -43,7 +43,6 @@ MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "poss", "quantm
 PARTICLE_DEPS = frozenset({"prt", "advmod", "npadvmod"})
 PREP_DEPS = frozenset({"prep", "agent"})
 NOUN_POS = frozenset({"NOUN", "PROPN"})
-TIME_ENTS = frozenset({"DATE", "TIME"})
 #: A VERB-tagged word in these relations works as a preposition or conjunction ("according to").
 FUNCTION_DEPS = frozenset({"prep", "mark", "cc", "case"})
 #: Clausal complements that say what is threatened, requested or refused.

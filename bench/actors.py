@@ -76,8 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         return statistics.median(times) * 1e6
 
     def uncached() -> None:
-        resolver._resolve.cache_clear()
-        resolver._context_country.cache_clear()
+        resolver.clear_caches()
         for text, date in items:
             resolver.resolve(text, date)
 

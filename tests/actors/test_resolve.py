@@ -201,6 +201,22 @@ def test_a_sentence_context_only_lends_a_place_not_a_nationality(resolver):
     assert resolver.resolve("militants", "2020-02-27", "Turkish troops shelled them on Thursday night.").actor.country is None
 
 
+def test_a_mention_cached_in_one_sentence_still_reads_the_next_one():
+    resolver = ActorResolver.load()  # its own caches: the order of look-ups is the point
+    assert resolver.resolve("gunmen", "2020-02-27").actor.country is None
+    assert resolver.resolve("gunmen", "2020-02-27", "Gunmen opened fire near Kabul.").actor.country == "AFG"
+    assert resolver.resolve("gunmen", "2020-02-27", "Gunmen opened fire near Idlib.").actor.country == "SYR"
+    assert resolver.resolve("gunmen", "2020-02-27").actor.country is None
+
+
+def test_a_mention_that_names_its_country_is_resolved_once_for_every_sentence():
+    resolver = ActorResolver.load()
+    first = resolver.resolve("Syrian troops", "2020-02-27", "Syrian troops shelled Turkish posts near Idlib.")
+    again = resolver.resolve("Syrian troops", "2020-02-27", "Syrian troops advanced near Saraqib.")
+    assert first.actor == again.actor and first.actor.country == "SYR"
+    assert resolver._resolve_in.cache_info().currsize == 0  # no sentence was needed, none was kept
+
+
 @pytest.mark.parametrize("text", ["Leon Bobb", "Douglas Paul James", "Plans", "Olive Branch"])
 def test_towns_and_words_inside_personal_names_are_not_actors(resolver, text):
     assert resolver.resolve(text) is None

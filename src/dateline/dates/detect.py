@@ -9,7 +9,7 @@ from typing import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from dateline.dates.anchor import Anchor
-from dateline.dates.grammar import Grammar, load_grammar
+from dateline.dates.grammar import Grammar, fold, has_digit, load_grammar
 from dateline.dates.normalise import FUTURE, PAST, anaphoric_offset, day_value, resolve
 from dateline.nlp import doc_text
 from dateline.records import Timex
@@ -36,7 +36,10 @@ class _Candidate:
 
 def _candidates(text: str, grammar: Grammar) -> list[_Candidate]:
     found = []
+    folded, digits = fold(text), has_digit(text)
     for order, pattern in enumerate(grammar.patterns):
+        if not pattern.may_match(folded, digits):
+            continue  # none of the words it needs is in the text: scanning would find nothing
         for match in pattern.detect.finditer(text):
             found.append(_Candidate(match.start(), match.end(), pattern.kind, match.groupdict(), order))
     return found

@@ -6,14 +6,25 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import product
 from typing import Any
 
 import yaml
+
+try:  # the regex parser behind `re`: private, so a Python without it just scans with every pattern
+    from re import _constants as sre, _parser as sre_parse
+except ImportError:  # pragma: no cover - CPython 3.11 has both
+    sre = sre_parse = None
 
 #: Vocabulary lists that expand to an alternation of their (escaped) entries.
 _LISTS = ("months", "months_full", "weekdays", "parts_of_day", "seasons", "units", "numbers",
           "holidays", "time_zones")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+#: A needle standing for "any digit" (Unicode's, as `\d` reads them).
+DIGIT = "\\d"
+_ANY_DIGIT = re.compile(r"\d")
+#: Past this many strings a run of literals and alternatives stops being spelt out.
+_MAX_STRINGS = 256
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,127 @@ class Pattern:
     kind: str
     detect: re.Pattern[str]  # names case-sensitive, for running text
     exact: re.Pattern[str]  # case-insensitive, for fullmatch on an expression given alone
+    #: Every match holds one of these (case-folded) strings, or a digit for DIGIT; None: no such set.
+    needles: frozenset[str] | None = None
+
+    def may_match(self, folded: str, has_digit: bool) -> bool:
+        """False only when `detect` cannot match a text: one whose `fold` is `folded` holds none of
+        the needles. Most patterns need a word most texts lack ("ago", a weekday, a holiday)."""
+        if self.needles is None:
+            return True
+        return any(has_digit if needle == DIGIT else needle in folded for needle in self.needles)
+
+
+def fold(text: str) -> str:
+    """`text` as `Pattern.may_match` reads it: case-folded, so that every letter a case-blind match
+    takes reads as the pattern's own ('ı', which matches 'i', is the one fold leaves alone)."""
+    return text.casefold().replace("ı", "i")
+
+
+def has_digit(text: str) -> bool:
+    return _ANY_DIGIT.search(text) is not None
+
+
+def needles(source: str) -> frozenset[str] | None:
+    """Strings one of which every match of the regex `source` contains, found from its parse tree:
+    a run of literals and alternatives of literals is spelt out ('to' + 'day|night'); an
+    alternation needs one of its branches' needles, a repeat its item's when it must occur; of
+    the sets a sequence offers the most selective is kept. None when no set can be told."""
+    if sre_parse is None:
+        return None
+    try:
+        tree = sre_parse.parse(source)
+    except re.error:
+        return None
+    return _sequence_needles(list(tree))
+
+
+def _strings(items: list) -> set[str] | None:
+    """The exact (case-folded) strings `items` match, when they are few and finite."""
+    out = {""}
+    for op, av in items:
+        if op is sre.LITERAL:
+            options = {chr(av).casefold()}
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            options = {""}  # zero-width: adds nothing to the text matched
+        elif op is sre.SUBPATTERN:
+            options = _strings(list(av[-1]))
+        elif op is sre.BRANCH:
+            options = set()
+            for branch in av[1]:
+                found = _strings(list(branch))
+                if found is None:
+                    return None
+                options |= found
+        elif op is sre.IN and av and all(kind is sre.LITERAL for kind, _ in av) and len(av) <= 8:
+            options = {chr(value).casefold() for _, value in av}
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+            inner = _strings(list(av[2]))
+            options = None if inner is None else inner | {""}
+        else:
+            return None
+        if options is None or len(out) * len(options) > _MAX_STRINGS:
+            return None
+        out = {a + b for a, b in product(out, options)}
+    return out
+
+
+def _sequence_needles(items: list) -> frozenset[str] | None:
+    offers: list[frozenset[str]] = []
+    run: list = []
+
+    def close_run() -> None:
+        found = _strings(run) if run else None
+        if found and "" not in found:
+            offers.append(frozenset(found))
+        run.clear()
+
+    for item in items:
+        if _strings([item]) is not None:
+            run.append(item)
+            if _strings(run) is None:  # too many spellings together: start a new run at this item
+                run.pop()
+                close_run()
+                run.append(item)
+            continue
+        close_run()
+        found = _item_needles(item)
+        if found:
+            offers.append(found)
+    close_run()
+    if not offers:
+        return None
+    # the most selective: the longest shortest needle (a digit counts as one letter), then the fewest
+    best = max(offers, key=lambda offer: (min(1 if n == DIGIT else len(n) for n in offer), -len(offer)))
+    # a needle holding another is found only where that one is: "friday's" adds nothing to "friday"
+    return frozenset(n for n in best if n == DIGIT or not any(m != n and m != DIGIT and m in n for m in best))
+
+
+def _item_needles(item) -> frozenset[str] | None:
+    op, av = item
+    if op is sre.SUBPATTERN:
+        return _sequence_needles(list(av[-1]))
+    if op is sre.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            found = _sequence_needles(list(branch))
+            if found is None:
+                return None
+            union |= found
+        return frozenset(union)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+        return _sequence_needles(list(av[2]))
+    if op is sre.IN and av and all(_digit_only(kind, value) for kind, value in av):
+        return frozenset({DIGIT})
+    return None
+
+
+def _digit_only(kind, value) -> bool:
+    if kind is sre.CATEGORY:
+        return value is sre.CATEGORY_DIGIT
+    if kind is sre.RANGE:
+        return ord("0") <= value[0] and value[1] <= ord("9")
+    return kind is sre.LITERAL and chr(value).isdigit()
 
 
 @dataclass(frozen=True)
@@ -64,7 +196,8 @@ def build(data: dict[str, Any]) -> Grammar:
     for entry in data["patterns"]:
         # whole words only: "snow" holds no "now", "Mayor" no "May"
         source = r"(?<!\w)(?:" + _expand(entry["pattern"], pieces) + r")(?!\w)"
-        patterns.append(Pattern(entry["kind"], re.compile(source), re.compile(source, re.IGNORECASE)))
+        patterns.append(Pattern(entry["kind"], re.compile(source), re.compile(source, re.IGNORECASE),
+                                needles(source)))
     return Grammar(
         months={name.lower(): number for name, number in data["months"].items()},  # no full stop
         weekdays={name.lower(): number for name, number in data["weekdays"].items()},

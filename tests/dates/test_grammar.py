@@ -1,0 +1,51 @@
+"""The needles of a time-expression pattern: the words one of which each of its matches holds."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from dateline.dates.detect import _candidates
+from dateline.dates.grammar import DIGIT, fold, has_digit, load_grammar, needles
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    (r"(?i:to(?:day|night))\s+x", {"today", "tonight"}),   # a shared prefix is spelt out again
+    (r"(?P<n>\d+)\s+(?i:days?)\s+ago", {"ago"}),                # of equal length, the fewer
+    (r"(?:Mon|Tues)day(?:'s)?", {"monday", "tuesday"}),       # "monday's" holds "monday"
+    (r"(?<!\w)[0-9]{4}(?!\d)", {DIGIT}),
+    (r"x?(?:y|z\w*)", {"y", "z"}),                              # each branch lends its own
+    (r"x?\w*", None),                                           # optional items need nothing
+    (r"(?:a|\w+)b", {"b"}),                                     # one branch can be anything: the next item
+])
+def test_needles_are_read_off_the_parse_tree(source, expected):
+    found = needles(source)
+    assert (None if found is None else set(found)) == expected
+
+
+def test_a_text_without_a_needle_is_not_scanned_and_one_with_it_is():
+    holiday = next(p for p in load_grammar().patterns if p.kind == "holiday")
+    assert not holiday.may_match(fold("Talks resumed in Geneva."), False)
+    assert holiday.may_match(fold("Talks resume after CHRISTMAS."), False)
+
+
+_WORDS = ["May", "may", "March", "Dec.", "decided", "Friday", "FRIDAY's", "last", "next", "week", "ago", "two",
+          "days", "from", "now", "the", "day", "before", "after", "that", "same", "year", "Christmas", "Eve",
+          "fiscal", "FY", "a.m.", "pm", "GMT", "1998", "2020", "03", "12", "٣", "2020-03-04", "4/5/2020", "1990s",
+          "first", "quarter", "of", "night", "this", "morning", "spring", "tonight", "ı", "K", "ſ", "mid-", "late",
+          ",", ".", "-", "’s", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@example(["theſe", "days"], [" "] * 25)         # case-blind matching takes the long s for an s...
+@example(["fıscal", "2020"], [" "] * 25)        # ...and the dotless i for an i
+@given(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(min_size=1, max_size=4)), max_size=25),
+       st.lists(st.sampled_from([" ", "", "  ", "\n"]), min_size=25, max_size=25))
+def test_skipping_by_needles_finds_what_scanning_every_pattern_finds(words, gaps):
+    text = "".join(word + gap for word, gap in zip(words, gaps))
+    grammar = load_grammar()
+    scanned = sorted((m.start(), m.end(), order) for order, pattern in enumerate(grammar.patterns)
+                     for m in pattern.detect.finditer(text))
+    assert sorted((c.start, c.end, c.order) for c in _candidates(text, grammar)) == scanned
+    assert has_digit(text) == any(ch.isdecimal() for ch in text)

@@ -66,7 +66,7 @@ def check(text: str, language: str | None = None) -> Verdict:
             return Verdict(True, "en", "declared English")
         return Verdict(False, tag, f"the input declares language {language!r}; dateline codes English only")
     sample = " ".join(text[:SAMPLE_CHARS].split())
-    if sum(len(ch.encode("utf-8")) for ch in sample if ch.isalpha()) < MIN_LETTER_BYTES:
+    if not _enough_letters(sample):
         return Verdict(True, None, "too little text to judge its language")
     ranked = dict(_identifier().rank(sample))
     best, confidence = max(ranked.items(), key=lambda item: item[1])
@@ -76,3 +76,15 @@ def check(text: str, language: str | None = None) -> Verdict:
                        f"detected {best} ({confidence:.2f}), English {english:.2f}")
     return Verdict(False, best, f"detected language {best!r} (probability {confidence:.2f}; English {english:.3f}); "
                                 "dateline codes English only")
+
+
+def _enough_letters(sample: str) -> bool:
+    """At least MIN_LETTER_BYTES of letters, counted until there are enough (a story has them in
+    its first words; weighing all 3,000 characters took a third of the check's time)."""
+    weight = 0
+    for ch in sample:
+        if ch.isalpha():
+            weight += len(ch.encode("utf-8"))
+            if weight >= MIN_LETTER_BYTES:
+                return True
+    return False

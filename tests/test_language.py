@@ -72,3 +72,10 @@ def test_no_dev_gold_text_is_taken_for_another_language():
             if isinstance(record.get("text"), str) and not check(record["text"], record.get("language")).english:
                 rejected.append((path.name, record.get("id")))
     assert rejected == []  # every dev set is English
+
+
+def test_letters_are_weighed_in_utf8_bytes_before_judging():
+    assert check("Путин, 1234").reason == "too little text to judge its language"     # 10 bytes
+    assert check("Путин Эрдог").reason != "too little text to judge its language"     # 20 bytes
+    assert check("Putin met Erdogan, 9:00").reason == "too little text to judge its language"  # 15
+    assert check("Putin met Erdogan in Sochi").reason != "too little text to judge its language"  # 22

@@ -35,7 +35,10 @@ _TOKEN = re.compile(r"[a-z0-9]+|'s\b|,")
 
 def fold(text: str) -> str:
     """Strip accents and unify quotes and dashes: 'Erdoğan' and 'Erdogan' fold the same."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = text.translate(_QUOTES)
+    if text.isascii():
+        return text  # nothing to decompose: most mentions, and the per-letter walk below is slow
+    decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # letters NFKD cannot split
     return plain.replace("ı", "i").replace("ø", "o").replace("ł", "l").replace("đ", "d").replace("ß", "ss")

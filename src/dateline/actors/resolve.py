@@ -58,12 +58,13 @@ _CACHE_SIZE = 65536
 
 
 class _Context:
-    """The sentence around a mention, if given, and whether resolving the mention looked at it."""
+    """What the sentence around a mention lends it, the country it places things in (None: nothing),
+    and whether resolving the mention asked."""
 
-    __slots__ = ("text", "consulted")
+    __slots__ = ("country", "consulted")
 
-    def __init__(self, text: str | None):
-        self.text = text
+    def __init__(self, country: tuple[str, str] | None):
+        self.country = country  # (ISO3 code, the words that name it)
         self.consulted = False
 
 
@@ -155,7 +156,7 @@ class ActorResolver:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         # most mentions resolve the same in any sentence: those are kept once per (mention, date);
-        # only a mention whose resolution looked at its sentence is kept per sentence as well
+        # one whose resolution asks what country its sentence is in is kept per such country too
         self._resolve_anywhere = lru_cache(maxsize=_CACHE_SIZE)(self._anywhere_uncached)
         self._resolve_in = lru_cache(maxsize=_CACHE_SIZE)(self._in_context_uncached)
         self._fuzzy_names: dict[int, list[str]] | None = None  # multi-word aliases by length
@@ -163,7 +164,7 @@ class ActorResolver:
         self._fuzzy_places: list[str] | None = None
         self._extensions: dict[str, list[str]] | None = None  # alias key -> keys one word longer
         self._surnames: dict[str, list[int]] | None = None    # surname -> curated persons
-        self._starts: dict[str, int] | None = None            # first word of any key -> its longest key's words
+        self._stems: set[str] | None = None                   # word runs that begin a longer key
 
     @classmethod
     def load(cls, overlay: Path | None = None) -> "ActorResolver":
@@ -185,7 +186,9 @@ class ActorResolver:
         text, given = text.strip(), _mid(date) if date else None
         found, contextual = self._resolve_anywhere(text, given)
         if contextual and context:
-            found = self._resolve_in(text, given, context)
+            place = self._context_country(context)
+            if place is not None:  # a sentence that names no place changes nothing
+                found = self._resolve_in(text, given, place)
         if found is None:
             return None
         # a copy: the cached Resolution must not change when a caller sets offsets on its actor
@@ -260,43 +263,28 @@ class ActorResolver:
 
     # ------------------------------------------------------------------ matching
     def _matches(self, toks: list[str], cased: list[str]) -> list[_Match]:
-        kb = self.kb
-        if self._starts is None:
-            starts: dict[str, int] = {}
-            for table in (kb.aliases, kb.places, kb.role_words, kb.modifiers):
+        """Known keys in the mention, left to right, each the longest that starts at its word."""
+        if self._stems is None:
+            # every run of words that begins a longer key: a window grows only while it is one
+            # (most words begin no key, "the" begins thousands, and only a few of them go on)
+            stems: set[str] = set()
+            for table in (self.kb.aliases, self.kb.places, self.kb.role_words, self.kb.modifiers):
                 for k in table:
                     words = k.split(" ")
-                    starts[words[0]] = max(starts.get(words[0], 0), len(words))
-            self._starts = starts
+                    stems.update(" ".join(words[:n]) for n in range(1, len(words)))
+            self._stems = stems
+        stems = self._stems
         out: list[_Match] = []
         i = 0
         while i < len(toks):
             best: _Match | None = None
-            # only windows a key can start with are tried: most words start none ("Russians" is
-            # tried as "russian" too)
-            first = toks[i]
-            longest = max(self._starts.get(first, 0), 1 if first.endswith("s") and first[:-1] in self._starts else 0)
-            for n in range(min(longest, len(toks) - i), 0, -1):
-                window = toks[i:i + n]
-                if "," in window:
-                    continue
-                k = " ".join(window)
-                candidates = [k]
-                if k.endswith("s") and len(k) > 4:
-                    candidates.append(k[:-1])  # Russians -> russian, Kazakhs -> kazakh
-                for cand in candidates:
-                    if cand in kb.aliases and self._alias_allowed(cand, cased[i:i + n]) and (
-                            n > 1 or self._alone_allowed(toks, cased, i, i + 1)):
-                        best = _Match(i, i + n, "entity", cand, kb.aliases[cand])
-                    elif cand in kb.places and self._place_allowed(kb.places[cand], toks, cased, i, i + n):
-                        best = _Match(i, i + n, "place", cand, kb.places[cand])
-                    elif cand == k and cand in kb.role_words:
-                        best = _Match(i, i + n, "role", cand, kb.role_words[cand])
-                    elif cand == k and cand in kb.modifiers:
-                        best = _Match(i, i + n, "modifier", cand, kb.modifiers[cand])
-                    if best is not None:
-                        break
-                if best is not None:
+            k = ""
+            for j in range(i, len(toks)):
+                if toks[j] == ",":
+                    break
+                k = toks[j] if j == i else f"{k} {toks[j]}"
+                best = self._key_match(k, toks, cased, i, j + 1) or best
+                if k not in stems:
                     break
             if best is None:
                 i += 1
@@ -304,6 +292,22 @@ class ActorResolver:
             out.append(best)
             i = best.end
         return out
+
+    def _key_match(self, k: str, toks: list[str], cased: list[str], i: int, j: int) -> _Match | None:
+        """The window toks[i:j] (joined: `k`) as an alias, place, role word or modifier, if it is one."""
+        kb = self.kb
+        candidates = [k, k[:-1]] if k.endswith("s") and len(k) > 4 else [k]  # Russians -> russian
+        for cand in candidates:
+            if cand in kb.aliases and self._alias_allowed(cand, cased[i:j]) and (
+                    j - i > 1 or self._alone_allowed(toks, cased, i, j)):
+                return _Match(i, j, "entity", cand, kb.aliases[cand])
+            if cand in kb.places and self._place_allowed(kb.places[cand], toks, cased, i, j):
+                return _Match(i, j, "place", cand, kb.places[cand])
+            if cand == k and cand in kb.role_words:
+                return _Match(i, j, "role", cand, kb.role_words[cand])
+            if cand == k and cand in kb.modifiers:
+                return _Match(i, j, "modifier", cand, kb.modifiers[cand])
+        return None
 
     def _alias_allowed(self, k: str, cased: list[str]) -> bool:
         if k in CASE_SENSITIVE or k in self.kb.case_sensitive or (len(k) <= 3 and " " not in k and k in self.kb.role_words):
@@ -345,8 +349,8 @@ class ActorResolver:
         context = _Context(None)
         return self._resolve_uncached(text, given, context), context.consulted
 
-    def _in_context_uncached(self, text: str, given: str | None, context: str) -> Resolution | None:
-        return self._resolve_uncached(text, given, _Context(context))
+    def _in_context_uncached(self, text: str, given: str | None, place: tuple[str, str]) -> Resolution | None:
+        return self._resolve_uncached(text, given, _Context(place))
 
     def _resolve_uncached(self, text: str, given: str | None, context: _Context) -> Resolution | None:
         date = given or today()
@@ -561,7 +565,7 @@ class ActorResolver:
             return None
         if country is None and kind in ("role", "group", "organisation", "person"):
             context.consulted = True
-            ctx = self._context_country(context.text) if context.text else None
+            ctx = context.country
             if ctx is not None:
                 country = ctx[0]
                 reasons.append(f"country from context: {ctx[1]}")
@@ -578,7 +582,7 @@ class ActorResolver:
         if len(ents) == 1:
             return ents[0]
         context.consulted = True
-        ctx = self._context_country(context.text) if context.text else None
+        ctx = context.country
 
         def rank(e: Entity) -> tuple:
             active = any(r.covers(date) for r in e.roles) or e.default is not None

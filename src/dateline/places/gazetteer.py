@@ -48,9 +48,9 @@ def kind_word(name: str) -> tuple[str, str | None]:
 
 def normalize(name: str) -> str:
     """The look-up key: accents folded, case folded, full stops and apostrophes dropped (U.S. = US)."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.translate(_PUNCT).casefold().split())
+    if not name.isascii():  # ASCII has no accents to fold, and the per-letter walk is slow
+        name = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return " ".join(name.translate(_PUNCT).casefold().split())
 
 
 @dataclass(slots=True, frozen=True)

@@ -34,3 +34,15 @@ def test_cached_sentences_and_span_texts_are_spacys(nlp):
     for token in doc:
         assert (sentence_of(token).start, sentence_of(token).end) == (token.sent.start, token.sent.end)
     assert all(span_text(sentence) == sentence.text for sentence in doc.sents)
+
+
+def test_cached_tokens_heads_and_ancestors_are_spacys(nlp):
+    from dateline.nlp import ancestors, head_indices, release, tokens_of, words_of
+
+    doc = nlp(TEXT)
+    assert [t.i for t in tokens_of(doc)] == list(range(len(doc)))
+    assert head_indices(doc) == [t.head.i for t in doc]
+    assert all([a.i for a in ancestors(t)] == [a.i for a in t.ancestors] for t in doc)
+    assert all([t.i for t in words_of(sentence)] == [t.i for t in sentence] for sentence in doc.sents)
+    release(doc)
+    assert not any(key.startswith("dateline_") and key != "dateline_text" for key in doc.user_data)

@@ -63,50 +63,76 @@ def span_text(span: Span) -> str:
 #: Entity labels that name a time: never a party to an event, and never a trigger ("on Friday", "March").
 TIME_ENTS = frozenset({"DATE", "TIME"})
 #: doc.user_data keys of the per-document caches below; `release` drops them.
-_CHILDREN, _SENTENCES = "dateline_children", "dateline_sentences"
+_TOKENS, _HEADS, _CHILDREN, _SENTENCES = "dateline_tokens", "dateline_heads", "dateline_children", "dateline_sentences"
+
+
+def tokens_of(doc: Doc) -> list[Token]:
+    """The document's Token objects, made once: `doc[i]`, iterating a span, `token.head` and
+    `token.left_edge` each make a new one, thousands of times a story in the coding stages."""
+    found = doc.user_data.get(_TOKENS)
+    if found is None:
+        found = doc.user_data[_TOKENS] = list(doc)
+    return found
+
+
+def head_indices(doc: Doc) -> list[int]:
+    """`token.head.i` for every token, read from the parse in one call (a root is its own head)."""
+    found = doc.user_data.get(_HEADS)
+    if found is None:
+        offsets = doc.to_array(HEAD).view(numpy.int64).tolist()  # head.i - i, two's complement
+        found = doc.user_data[_HEADS] = [i + offset for i, offset in enumerate(offsets)]
+    return found
+
+
+def ancestors(token: Token, limit: int = 32) -> list[Token]:
+    """The words governing `token`, nearest first, up to its sentence's root (at most `limit`)."""
+    heads, words = head_indices(token.doc), tokens_of(token.doc)
+    out, i = [], token.i
+    while heads[i] != i and len(out) < limit:
+        i = heads[i]
+        out.append(words[i])
+    return out
 
 
 def children(token: Token) -> list[Token]:
     """`token.children`, built once per document: spaCy makes new Token objects, scanning from the
-    token's left edge, on every access, and the coding stages ask for children millions of times.
-
-    The dependents of every word are read off the parse as numbers in one call; Token objects are
-    made only for the words asked about (walking the document and its heads made two per word)."""
+    token's left edge, on every access, and the coding stages ask for children millions of times."""
     doc = token.doc
     table = doc.user_data.get(_CHILDREN)
     if table is None:
-        offsets = doc.to_array(HEAD).view(numpy.int64).tolist()  # head.i - i, two's complement
-        dependents: list[list[int]] = [[] for _ in offsets]
-        for i, offset in enumerate(offsets):
-            if offset:
-                dependents[i + offset].append(i)
-        table = doc.user_data[_CHILDREN] = ([None] * len(offsets), dependents)
-    made, dependents = table
-    found = made[token.i]
-    if found is None:
-        found = made[token.i] = [doc[i] for i in dependents[token.i]]
-    return found
+        words = tokens_of(doc)
+        table = [[] for _ in words]
+        for i, head in enumerate(head_indices(doc)):
+            if head != i:
+                table[head].append(words[i])
+        doc.user_data[_CHILDREN] = table
+    return table[token.i]
 
 
 def sentence_of(token: Token) -> Span:
     """The sentence holding `token`. spaCy's Span.sent and Token.sent walk the whole document's
-    sentences on every call; the bounds are found once per document here."""
+    sentences on every call; here each sentence is found once per document, and kept."""
     doc = token.doc
-    bounds = doc.user_data.get(_SENTENCES)
-    if bounds is None:
-        bounds = [(0, 0)] * len(doc)
-        for sentence in doc.sents:
-            for i in range(sentence.start, sentence.end):
-                bounds[i] = (sentence.start, sentence.end)
-        doc.user_data[_SENTENCES] = bounds
-    start, end = bounds[token.i]
-    return doc[start:end]
+    table = doc.user_data.get(_SENTENCES)
+    if table is None:
+        sentences = list(doc.sents)
+        index = [0] * len(doc)
+        for k, sentence in enumerate(sentences):
+            index[sentence.start:sentence.end] = [k] * (sentence.end - sentence.start)
+        table = doc.user_data[_SENTENCES] = (sentences, index)
+    sentences, index = table
+    return sentences[index[token.i]]
+
+
+def words_of(span: Span) -> list[Token]:
+    """The span's tokens, as `list(span)` without making new Token objects."""
+    return tokens_of(span.doc)[span.start:span.end]
 
 
 def release(doc: Doc) -> None:
     """Drop the per-document caches (they hold Token objects, which hold the Doc)."""
-    doc.user_data.pop(_CHILDREN, None)
-    doc.user_data.pop(_SENTENCES, None)
+    for name in (_TOKENS, _HEADS, _CHILDREN, _SENTENCES):
+        doc.user_data.pop(name, None)
 
 
 @lru_cache(maxsize=4)

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dateline.events.arguments import phrase
 from dateline.events.modality import cues
-from dateline.nlp import doc_text, sentence_of
+from dateline.nlp import children, doc_text, sentence_of, words_of
 from dateline.records import Actor, Quote
 
 #: Opening marks and what closes them: curly pairs, straight double quotes (within one line), and
@@ -27,11 +27,11 @@ PRONOUNS = {"he", "she", "they", "i", "we"}
 def _speech_subject(sentence: SpacySpan, outside: tuple[int, int]) -> Token | None:
     """The subject of a speech verb in `sentence` that lies outside the quoted characters."""
     speech = cues().speech
-    for token in sentence:
+    for token in words_of(sentence):
         if outside[0] <= token.idx < outside[1]:
             continue
         if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in speech:
-            for child in token.children:
+            for child in children(token):
                 if child.dep_ == "nsubj" and not (outside[0] <= child.idx < outside[1]):
                     return child
     return None

@@ -10,7 +10,7 @@ from typing import Iterator
 import yaml
 from spacy.tokens import Span, Token
 
-from dateline.nlp import TIME_ENTS, children
+from dateline.nlp import TIME_ENTS, children, tokens_of
 
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 #: Children cut from an actor's noun phrase: clauses and prepositional tails say more than who.
@@ -72,18 +72,20 @@ def phrase(head: Token, avoid: Token | None = None) -> Span:
     """
     keep = {head.i}
     stack = [head]
+    words = tokens_of(head.doc)
     while stack:
         token = stack.pop()
         for child in children(token):
-            before = head.doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
-            if before is not None and before.text == "(" and child.i > head.i:
-                continue        # "(ILO)", "(Nation)": a parenthesis glosses the name, it is not part of it
+            if child.i > head.i:
+                edge = child.left_edge.i
+                if edge > 0 and words[edge - 1].text == "(":
+                    continue    # "(ILO)", "(Nation)": a parenthesis glosses the name, it is not part of it
             cut = child.dep_ in PHRASE_CUT and not (child.dep_ == "prep" and child.lower_ in PHRASE_KEEP_PREPS)
             if child.dep_ == "prep" and token.i != head.i:
                 cut = False     # "militants loyal to Zarqawi": a modifier keeps its own complement
             if cut and not (child.dep_ == "cc" and token.i == head.i):
                 continue
-            if child.dep_ == "appos" and any(t.text == "," for t in token.doc[min(token.i, child.i): max(token.i, child.i)]):
+            if child.dep_ == "appos" and any(t.text == "," for t in words[min(token.i, child.i): max(token.i, child.i)]):
                 # "Peskov, the Kremlin spokesman," keeps the name; the appositive is coreference
                 continue
             keep.add(child.i)
@@ -92,9 +94,9 @@ def phrase(head: Token, avoid: Token | None = None) -> Span:
     doc = head.doc
     if avoid is not None and start <= avoid.i < end:
         start, end = min(k for k in keep if k <= head.i), head.i + 1
-    while end - 1 > start and doc[end - 1].is_punct:
+    while end - 1 > start and words[end - 1].is_punct:
         end -= 1
-    while start < end - 1 and (doc[start].is_punct or doc[start].dep_ == "cc"):
+    while start < end - 1 and (words[start].is_punct or words[start].dep_ == "cc"):
         start += 1
     return doc[start:end]
 

@@ -14,7 +14,7 @@ from dateline.events import ontology
 from dateline.events.arguments import (CONDITION_MARKS, Argument, argument_cues, casualties, inner_parties, light_verb_of,
                                        noun_arguments, phrase, reversal_of, verb_arguments)
 from dateline.events.modality import Modality, classify, cues, demanded, intent_event, is_vague_time, speaker_of
-from dateline.nlp import children, doc_text, span_text
+from dateline.nlp import ancestors, children, doc_text, span_text, words_of
 from dateline.records import Actor, Attribution, Event, Place, Size, Span, Timex
 
 #: Types where a compound actor with no recipient means the members act on each other
@@ -89,14 +89,6 @@ def _token_at(doc: Doc, start: int, end: int) -> Token | None:
     return span.root if span is not None and len(span) else None
 
 
-def _ancestors(token: Token) -> list[Token]:
-    out, current = [], token
-    while current.head.i != current.i and len(out) < 32:
-        current = current.head
-        out.append(current)
-    return out
-
-
 def _own_clause_tokens(head: Token) -> set[int]:
     """Token indices in `head`'s subtree, not descending into clauses of their own."""
     keep, stack = set(), [head]
@@ -122,7 +114,8 @@ class EventExtractor:
     def candidates(self, sentence: SpacySpan, type_probs: dict[str, float]) -> list[Candidate]:
         found: dict[int, Candidate] = {}
         # each word's readings, looked up once: a light verb's object is asked about twice
-        readings = {token.i: self.lexicon.match(token) for token in sentence
+        words = words_of(sentence)
+        readings = {token.i: self.lexicon.match(token) for token in words
                     if token.pos_ in ("VERB", "NOUN", "PROPN", "ADJ") and not _inside_a_name(token) and not _hedge(token)}
         best = {i: max(matches, key=lambda m: m.score * (0.5 + type_probs.get(m.type, 0.0)))
                 for i, matches in readings.items() if matches}
@@ -130,7 +123,7 @@ class EventExtractor:
         # ("accepted demands", "reduced aid"): the noun is no event of its own, the verb no other
         reversed_nouns: set[int] = set()
         for i, match in best.items():
-            token = sentence.doc[i]
+            token = words[i - sentence.start]
             if token.pos_ != "VERB":
                 reversal = self._reversal(token, match, type_probs)
                 if reversal is None or reversal.trigger.i in found:
@@ -140,7 +133,7 @@ class EventExtractor:
                     continue    # the verb's own pattern names the pair ("LIFT * BLOCKADE"): it says more
                 found[reversal.trigger.i] = reversal
                 reversed_nouns.add(i)
-        for token in sentence:
+        for token in words:
             match = best.get(token.i)
             # the classifier breaks ties between a word's readings ("strike": attack or walk-out)
             if match is None or token.i in found or token.i in reversed_nouns:
@@ -243,7 +236,7 @@ class EventExtractor:
             for candidate in candidates:
                 candidate.depth = _clause_depth(candidate.clause, triggers)
             sentence_date = self._sentence_timex(sentence, timex_tokens)
-            vague = any(is_vague_time(token) for token in sentence)
+            vague = any(is_vague_time(token) for token in words_of(sentence))
             for candidate in candidates:
                 event = self._build(candidate, sentence, context, timex_tokens, place_tokens, previous, vague,
                                     len(events))
@@ -290,13 +283,13 @@ class EventExtractor:
         for item, token in in_sentence:
             if token.i in own:
                 return item, "own clause"
-        ancestors = {a.i for a in _ancestors(candidate.clause)}
+        governing = {a.i for a in ancestors(candidate.clause)}
         speech = speaker_of(candidate.clause) is not None
         for item, token in in_sentence:
             head = token
             while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
                 head = head.head
-            if head.i in ancestors and not speech:
+            if head.i in governing and not speech:
                 return item, "governing clause"
         return None, None
 
@@ -629,7 +622,7 @@ def _expulsion_reading(c: Candidate, target: Actor | None) -> tuple[str, str | N
 
 def _conditional(c: Candidate) -> bool:
     """The event's clause, or the act it is the complement of, is put on an 'if' or 'unless'."""
-    heads = {c.clause, c.trigger, *(a for a in _ancestors(c.trigger)[:2] if a.pos_ in ("VERB", "AUX", "ADJ"))}
+    heads = {c.clause, c.trigger, *(a for a in ancestors(c.trigger)[:2] if a.pos_ in ("VERB", "AUX", "ADJ"))}
     return any(child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in children(child))
                for head in heads for child in children(head))
 
@@ -686,7 +679,7 @@ def _clause_depth(token: Token, triggers: frozenset[int] = frozenset()) -> int:
     count ("officials said troops attacked the town": the attack is the main event) unless saying
     is the event ("reiterated its demand that Israel ease ...": the demand is)."""
     speech = cues().speech
-    return sum(1 for a in _ancestors(token)
+    return sum(1 for a in ancestors(token)
                if a.pos_ in ("VERB", "AUX") and (a.lemma_.lower() not in speech or a.i in triggers))
 
 
@@ -707,8 +700,8 @@ def _filled(c: Candidate) -> int:
 
 
 def _governs(a: Candidate, b: Candidate) -> bool:
-    chain_a = {t.i for t in _ancestors(a.trigger)} | {a.trigger.i, a.clause.i}
-    chain_b = {t.i for t in _ancestors(b.trigger)} | {b.trigger.i, b.clause.i}
+    chain_a = {t.i for t in ancestors(a.trigger)} | {a.trigger.i, a.clause.i}
+    chain_b = {t.i for t in ancestors(b.trigger)} | {b.trigger.i, b.clause.i}
     return a.trigger.i in chain_b or b.trigger.i in chain_a or a.clause.i == b.clause.i
 
 

@@ -9,7 +9,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Span, Token
 
-from dateline.nlp import children, sentence_of, span_text
+from dateline.nlp import ancestors, children, sentence_of, span_text, words_of
 
 #: When cues disagree, the strongest wins: a hoped-for agreement reported by the Kremlin is
 #: still only hoped for; talks the press service "reported" for tomorrow are still planned.
@@ -92,11 +92,7 @@ def _according_to(token: Token) -> Span | None:
 
 def _path(trigger: Token) -> list[Token]:
     """The trigger and the words governing it, up to the root of its sentence."""
-    path, token = [trigger], trigger
-    while token.head.i != token.i and len(path) < 32:
-        token = token.head
-        path.append(token)
-    return path
+    return [trigger, *ancestors(trigger, 31)]
 
 
 def classify(trigger: Token, self_type: str | None = None) -> Modality:
@@ -172,7 +168,7 @@ def _yes_no_question(token: Token) -> bool:
     sentence = sentence_of(token)
     if not span_text(sentence).rstrip(CLOSING).endswith("?"):
         return False
-    first = next((t for t in sentence if not (t.is_punct or t.is_space)), None)
+    first = next((t for t in words_of(sentence) if not (t.is_punct or t.is_space)), None)
     return first is not None and first.tag_ in ("MD", "VBD", "VBZ", "VBP") and \
         first.lemma_.lower() in QUESTION_AUXILIARIES
 

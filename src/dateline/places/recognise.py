@@ -8,6 +8,7 @@ from typing import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
+from dateline.nlp import tokens_of
 from dateline.places.gazetteer import Candidate, Gazetteer, kind_word
 
 #: NER labels whose spans are places whether or not the gazetteer knows them.
@@ -266,9 +267,10 @@ class Recogniser:
         of Alberta", the "U.S." of "U.S.-led", the "Canada" of "Environment Canada".
         """
         out = []
+        words = tokens_of(doc)
         i = 0
-        while i < len(doc):
-            token = doc[i]
+        while i < len(words):
+            token = words[i]
             if token.ent_type_ in IGNORED_LABELS or not _capitalised(token) or _overlaps(
                 token.idx, token.idx + len(token), taken
             ):
@@ -276,15 +278,15 @@ class Recogniser:
                 continue
             inside = token.ent_type_ != ""
             matched = None
-            for n in range(min(MAX_NGRAM, len(doc) - i), 0, -1):
-                span = doc[i : i + n]
-                if any(t.ent_type_ in IGNORED_LABELS for t in span):
+            for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
+                window = words[i : i + n]
+                if any(t.ent_type_ in IGNORED_LABELS for t in window):
                     continue
-                if not all(_capitalised(t) or (t.lower_ in NAME_JOINERS and 0 < k < n - 1) for k, t in enumerate(span)):
+                if not all(_capitalised(t) or (t.lower_ in NAME_JOINERS and 0 < k < n - 1) for k, t in enumerate(window)):
                     continue
-                if any("\n" in t.text or "\n" in t.whitespace_ for t in span[:-1]):
+                if any("\n" in t.text or "\n" in t.whitespace_ for t in window[:-1]):
                     continue
-                mention = self._scan_match(span, inside)
+                mention = self._scan_match(doc[i : i + n], inside)
                 if mention is not None:
                     matched = (mention, n)
                     break

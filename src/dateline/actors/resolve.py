@@ -342,6 +342,8 @@ class ActorResolver:
         self._resolve_anywhere.cache_clear()
         self._resolve_in.cache_clear()
         self._context_country.cache_clear()
+        self._nearest_name.cache_clear()
+        self._nearest_place.cache_clear()
 
     # ------------------------------------------------------------------ composition
     def _anywhere_uncached(self, text: str, given: str | None) -> tuple[Resolution | None, bool]:
@@ -711,6 +713,16 @@ class ActorResolver:
         name, score, _ = min(hits, key=lambda hit: (-hit[1], hit[0]))
         return name, score
 
+    @lru_cache(maxsize=4096)
+    def _nearest_place(self, query: str) -> tuple[str, float] | None:
+        """The state, nationality or capital `query` nearly spells: same first letter, one edit in
+        up to 8 letters (two in longer words)."""
+        hit = process.extractOne(query, self._fuzzy_places, scorer=OSA.normalized_similarity,
+                                 score_cutoff=FUZZY_PLACE_CUTOFF)
+        if hit is not None and hit[0][0] == query[0] and OSA.distance(query, hit[0]) <= 1 + len(query) // 8:
+            return hit[0], hit[1]
+        return None
+
     def _fuzzy_place(self, toks: list[str], cased: list[str], matches: list[_Match]):
         """One unknown capitalised word that is nearly a place name ('Dehli police', 'Kazahks')."""
         kb = self.kb
@@ -732,9 +744,8 @@ class ActorResolver:
             query = tok[:-1] if tok.endswith("s") else tok  # Kazahks -> kazahk ~ kazakh
             if len(query) < FUZZY_MIN_LENGTH:
                 continue
-            hit = process.extractOne(query, self._fuzzy_places, scorer=OSA.normalized_similarity,
-                                     score_cutoff=FUZZY_PLACE_CUTOFF)
-            if hit is not None and hit[0][0] == query[0] and OSA.distance(query, hit[0]) <= 1 + len(query) // 8:
+            hit = self._nearest_place(query)
+            if hit is not None:
                 out.append(_Match(i, i + 1, "place", hit[0], kb.places[hit[0]]))
                 notes.append(f"'{tok}' ~ '{hit[0]}' ({hit[1]:.2f})")
         if not out:

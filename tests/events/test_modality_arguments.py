@@ -378,3 +378,13 @@ def test_a_measure_of_an_event_noun_passes_on_its_light_verb(nlp):
     noun = token(nlp, "Rebel fighters carried out a wave of attacks on army posts.", "attacks")
     source, options = noun_arguments(noun)
     assert source.token.text == "fighters" and "posts" in [o.token.text for o in options]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The African Union will halt its mediation efforts among Somalia's rival clans.", "SOM"),
+    ("Norway offered mediation among Sri Lanka's warring parties.", "LKA"),
+])
+def test_among_names_the_parties_as_between_does(pipeline, text, expected):
+    events = _coded(pipeline, text)
+    best = max(events, key=lambda e: e.confidence)
+    assert best.target is not None and best.target.country == expected

@@ -339,8 +339,10 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
 CONDITION_MARKS = {"if", "unless"}
 
 #: Inside a recipient that is a thing, not a party ("an immediate admission by Moscow", "the
-#: withdrawal of Serbian forces", "an Australian ultimatum"), the party hangs off these.
-INNER_PREPS = ("by", "of", "from", "for", "against", "with", "to", "on")
+#: withdrawal of Serbian forces", "an Australian ultimatum", "mediation efforts among the
+#: factions": 'among' names the parties as 'between' does, for more than two), the party hangs
+#: off these.
+INNER_PREPS = ("by", "of", "from", "for", "against", "with", "to", "on", "among")
 
 
 #: Prepositions after a participle that tie a thing or people to a party ("affiliated with",

@@ -388,3 +388,14 @@ def test_among_names_the_parties_as_between_does(pipeline, text, expected):
     events = _coded(pipeline, text)
     best = max(events, key=lambda e: e.confidence)
     assert best.target is not None and best.target.country == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Egypt is opposed to Ethiopian control of the dam, an adviser to the president said on Monday.",
+    "Sweden is opposed to British membership in the alliance.",
+])
+def test_be_opposed_to_is_an_adjective_whose_subject_holds_the_stance(pipeline, text):
+    events = _coded(pipeline, text)
+    stance = next(e for e in events if e.trigger.text == "opposed")
+    assert stance.source is not None and stance.source.country in ("EGY", "SWE")
+    assert stance.target is not None and stance.target.country in ("ETH", "GBR")

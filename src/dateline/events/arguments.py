@@ -39,6 +39,7 @@ class ArgumentCues:
     abstract_heads: frozenset[str]
     joint_acts: dict[str, tuple[str, str | None, str]]
     measure_nouns: frozenset[str]
+    stative_participles: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +56,8 @@ def argument_cues() -> ArgumentCues:
         {verb: tuple(value) for verb, value in data["popular_acts"].items()}, frozenset(data["state_sectors"]),
         {verb: tuple(value) for verb, value in data["expulsions"].items()}, frozenset(data["envoy_sectors"]),
         frozenset(data["motive_nouns"]), frozenset(data["abstract_heads"]),
-        {act: tuple(value) for act, value in data["joint_acts"].items()}, frozenset(data["measure_nouns"]))
+        {act: tuple(value) for act, value in data["joint_acts"].items()}, frozenset(data["measure_nouns"]),
+        frozenset(data["stative_participles"]))
 
 
 @dataclass
@@ -121,6 +123,10 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
     token = verb
     for _ in range(8):
         nsubj = _child(token, "nsubj", "csubj", "expl")
+        if nsubj is None and _child(token, "nsubjpass") is None:
+            # the parser sometimes hangs the subject on the auxiliary ("Sweden is opposed to ...")
+            nsubj = next((s for a in children(token) if a.dep_ in ("aux", "auxpass")
+                          for s in children(a) if s.dep_ == "nsubj"), None)
         if nsubj is not None and nsubj.pos_ == "NOUN" and nsubj.lemma_.lower() in cues.abstract_heads:
             return None     # "plans are in store to discuss ...": a plan is no party
         if nsubj is not None and nsubj.dep_ != "expl":
@@ -132,6 +138,9 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
             if lemma in cues.participation and lemma != "involve" and _passive_agent(token) is None:
                 # "Serb forces were engaged in ethnic cleansing": who is engaged in it does it
                 return Argument(_child(token, "nsubjpass"), f"subject of '{token.text} in'")
+            if lemma in cues.stative_participles and _passive_agent(token) is None:
+                # "Israel is opposed to the plan": an adjective, its subject holds the stance
+                return Argument(_child(token, "nsubjpass"), f"subject of '{token.text}' (adjective)")
             agent = _passive_agent(token)
             return Argument(agent, "passive agent") if agent is not None else None
         if token.dep_ == "relcl":

@@ -399,3 +399,16 @@ def test_be_opposed_to_is_an_adjective_whose_subject_holds_the_stance(pipeline, 
     stance = next(e for e in events if e.trigger.text == "opposed")
     assert stance.source is not None and stance.source.country in ("EGY", "SWE")
     assert stance.target is not None and stance.target.country in ("ETH", "GBR")
+
+
+def test_a_preposition_left_without_its_object_takes_the_phrase_after_it(nlp):
+    # the parse as spaCy sometimes gives it: the phrase after 'to' made the subject of 'hiding'
+    from spacy.tokens import Doc
+
+    words = ["Chile", "granted", "asylum", "to", "three", "Bolivian", "leaders", "hiding", "in", "its", "embassy", "."]
+    heads = [1, 1, 1, 1, 6, 6, 7, 1, 7, 10, 8, 1]
+    deps = ["nsubj", "ROOT", "dobj", "prep", "nummod", "amod", "nsubj", "advcl", "prep", "poss", "pobj", "punct"]
+    pos = ["PROPN", "VERB", "NOUN", "ADP", "NUM", "ADJ", "NOUN", "VERB", "ADP", "PRON", "NOUN", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    _, options = verb_arguments(doc[1])
+    assert "leaders" in [o.token.text for o in options]

@@ -17,6 +17,7 @@ RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 PHRASE_CUT = {"relcl", "acl", "advcl", "punct", "prep", "cc", "dep", "parataxis", "appos_clause"}
 #: Prepositions that stay inside an actor phrase ("the Ministry of Defence", "forces of Assad").
 PHRASE_KEEP_PREPS = {"of"}
+NOMINAL = ("NOUN", "PROPN", "PRON")
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,17 @@ def _child(token: Token, *deps: str) -> Token | None:
 
 
 def _pobj(prep: Token) -> Token | None:
-    return _child(prep, "pobj", "pcomp")
+    obj = _child(prep, "pobj", "pcomp")
+    if obj is None and not any(True for _ in children(prep)) and prep.i + 1 < len(prep.doc):
+        # a preposition left without its object: the parser made the phrase after it the subject
+        # of a clause ("granted asylum to five officers holed up in ...": 'officers' heads 'holed')
+        start = prep.i + 1
+        token = prep.doc[start]
+        while token.head.i != token.i and token.head.left_edge.i == start and token.head.pos_ in NOMINAL:
+            token = token.head
+        if token.pos_ in NOMINAL and token.left_edge.i == start and token.dep_ in ("nsubj", "nsubjpass"):
+            return token
+    return obj
 
 
 def _passive_agent(verb: Token) -> Token | None:

@@ -412,3 +412,16 @@ def test_a_preposition_left_without_its_object_takes_the_phrase_after_it(nlp):
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
     _, options = verb_arguments(doc[1])
     assert "leaders" in [o.token.text for o in options]
+
+
+def test_ordering_a_party_to_stop_its_own_act_is_the_commanders_coercion(pipeline):
+    events = _coded(pipeline, "The Burmese junta ordered an opposition weekly to suspend publication.")
+    restriction = next(e for e in events if e.type == "COERCE")
+    assert restriction.source is not None and restriction.source.country == "MMR"
+    assert restriction.target is not None and "weekly" in restriction.target.text
+
+
+def test_ordering_a_party_to_act_on_another_leaves_the_act_its_own(pipeline):
+    events = _coded(pipeline, "The interior minister ordered police to arrest the strike leaders.")
+    arrest = next(e for e in events if e.type == "COERCE")
+    assert arrest.source is not None and arrest.source.text == "police"

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dateline.events import ontology
 from dateline.events.arguments import (CONDITION_MARKS, Argument, argument_cues, casualties, inner_parties, light_verb_of,
-                                       noun_arguments, phrase, reversal_of, verb_arguments)
+                                       noun_arguments, phrase, reversal_of, subject, verb_arguments)
 from dateline.events.modality import Modality, classify, cues, demanded, intent_event, is_vague_time, speaker_of
 from dateline.nlp import children, doc_text, span_text
 from dateline.records import Actor, Attribution, Event, Place, Size, Span, Timex
@@ -215,6 +215,11 @@ class EventExtractor:
             options.sort(key=lambda o: o.rule != "'with' object")
         if source is not None and source.token.i in by_token and source.token.i != trigger.i:
             source = None
+        commander = _commander(candidate, source)
+        if commander is not None:
+            # "ordered the newspaper to suspend publication": the order restricts the newspaper
+            options = [source, *options]
+            source = commander
         candidate.source = source
         candidate.target_options = options
         candidate.target = options[0] if options else None
@@ -536,6 +541,19 @@ def _inside_a_name(token: Token) -> bool:
 def _hedge(token: Token) -> bool:
     """"the alleged bombers", "suspected militants": a hedging participle before a noun is no event."""
     return token.dep_ == "amod" and token.lemma_.lower() in cues().hedges
+
+
+def _commander(c: Candidate, source: Argument | None) -> Argument | None:
+    """Who imposes a COERCE that stops its doer's own act ("the junta ordered the paper to suspend
+    publication"): the subject of the command verb, else None (cues: command_verbs, reversal_verbs)."""
+    cues_ = argument_cues()
+    if c.type != "COERCE" or source is None or source.rule != "object control":
+        return None
+    command = source.token.head
+    if command.lemma_.lower() not in cues_.command_verbs or c.trigger.lemma_.lower() not in cues_.reversal_verbs:
+        return None
+    found = subject(command, cues_)
+    return Argument(found.token, f"{found.rule} of '{command.text}'") if found is not None else None
 
 
 def _domestic_country(actor: Actor | None, other: Actor | None, place: Place | None) -> str | None:

@@ -425,3 +425,9 @@ def test_ordering_a_party_to_act_on_another_leaves_the_act_its_own(pipeline):
     events = _coded(pipeline, "The interior minister ordered police to arrest the strike leaders.")
     arrest = next(e for e in events if e.type == "COERCE")
     assert arrest.source is not None and arrest.source.text == "police"
+
+
+def test_a_name_before_a_weapon_before_an_event_noun_is_its_actor(pipeline):
+    events = _coded(pipeline, "Recent US drone strikes have killed four militant commanders in Yemen.")
+    attack = max(events, key=lambda e: e.confidence)
+    assert attack.source is not None and attack.source.country == "USA"

@@ -399,6 +399,23 @@ def inner_parties(token: Token) -> list[Argument]:
     return found
 
 
+def _named_modifier(noun: Token) -> Argument | None:
+    """The name before an event noun that says whose it is: "Turkish attacks", "US drone strikes",
+    "Israeli F-16 raids" (the name may modify a modifier: a weapon or a unit between them)."""
+    for child in children(noun):
+        if child.dep_ not in ("amod", "compound") or child.i > noun.i:
+            continue
+        if child.ent_type_ in ("NORP", "GPE", "ORG"):
+            return Argument(child, "nationality modifier")
+        if child.dep_ == "compound" and child.pos_ == "NOUN":
+            for inner in children(child):
+                # "US" before "Predator attacks": a proper noun the recogniser may leave untyped
+                if inner.dep_ in ("amod", "compound") and inner.i < child.i and (
+                        inner.ent_type_ in ("NORP", "GPE", "ORG") or inner.pos_ == "PROPN" and not inner.ent_type_):
+                    return Argument(inner, f"nationality modifier of '{child.text}'")
+    return None
+
+
 def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
     """(actor, recipient options) of a nominal trigger: 'Turkey's offensive', 'talks between X and Y'."""
     cues = argument_cues()
@@ -424,10 +441,7 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
             if obj is not None:
                 source = Argument(obj, f"'{child.lower_}' agent")
     if source is None:
-        for child in children(noun):
-            if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
-                source = Argument(child, "nationality modifier")
-                break
+        source = _named_modifier(noun)
     if source is not None and source.token.ent_type_ in TIME_ENTS:
         source = None       # "last month's invasion": a time is no actor
     options = [target] if target is not None else []

@@ -431,3 +431,9 @@ def test_a_name_before_a_weapon_before_an_event_noun_is_its_actor(pipeline):
     events = _coded(pipeline, "Recent US drone strikes have killed four militant commanders in Yemen.")
     attack = max(events, key=lambda e: e.confidence)
     assert attack.source is not None and attack.source.country == "USA"
+
+
+def test_a_protest_is_aimed_at_whom_its_demand_is_made_of(pipeline):
+    events = _coded(pipeline, "Angry farmers rioted after a rally calling for the dismissal of Kenyan President Uhuru Kenyatta.")
+    riot = next(e for e in events if e.type == "PROTEST")
+    assert riot.target is not None and riot.target.country == "KEN"

@@ -243,6 +243,8 @@ class EventExtractor:
             for candidate in candidates:
                 if candidate.source is None and candidate.target is None:
                     self.attach_arguments(candidate, by_token)
+            for candidate in candidates:
+                _protest_demand(candidate, candidates)
             candidates = self._merge_in_sentence(candidates)
             triggers = frozenset(c.clause.i for c in candidates) | frozenset(c.trigger.i for c in candidates)
             for candidate in candidates:
@@ -541,6 +543,24 @@ def _inside_a_name(token: Token) -> bool:
 def _hedge(token: Token) -> bool:
     """"the alleged bombers", "suspected militants": a hedging participle before a noun is no event."""
     return token.dep_ == "amod" and token.lemma_.lower() in cues().hedges
+
+
+#: PLOVER 2.0 REQUEST: "demands that take the form of demonstrations, protests, etc. are coded as
+#: PROTEST", which is "carried out as protests against the recipient": whom the demand is made of.
+DEMAND_TYPES = {"REQUEST"}
+
+
+def _protest_demand(c: Candidate, candidates: Sequence[Candidate]) -> None:
+    """A PROTEST with no recipient takes the one of a demand its own phrase makes ("rioted after
+    a rally calling for the removal of President X"): a demand under the protest's trigger."""
+    if c.type != "PROTEST" or c.target is not None:
+        return
+    for demand in candidates:
+        if demand.type in DEMAND_TYPES and demand.target_options and c.trigger in _ancestors(demand.trigger):
+            c.target_options = [*c.target_options, *demand.target_options]
+            c.target = c.target_options[0]
+            c.extra_evidence.append(f"recipient of the demand '{demand.trigger.text}'")
+            return
 
 
 def _commander(c: Candidate, source: Argument | None) -> Argument | None:

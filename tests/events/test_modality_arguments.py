@@ -437,3 +437,13 @@ def test_a_protest_is_aimed_at_whom_its_demand_is_made_of(pipeline):
     events = _coded(pipeline, "Angry farmers rioted after a rally calling for the dismissal of Kenyan President Uhuru Kenyatta.")
     riot = next(e for e in events if e.type == "PROTEST")
     assert riot.target is not None and riot.target.country == "KEN"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Riot police opened fire on striking miners near the pit.", "miners"),
+    ("Soldiers fired shots at a crowd of mourners.", "crowd"),
+])
+def test_what_a_weapon_discharges_is_never_the_recipient(pipeline, text, expected):
+    events = _coded(pipeline, text)
+    attack = next(e for e in events if e.type == "ASSAULT")
+    assert attack.target is not None and expected in attack.target.text

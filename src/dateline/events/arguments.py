@@ -42,6 +42,7 @@ class ArgumentCues:
     measure_nouns: frozenset[str]
     stative_participles: frozenset[str]
     command_verbs: frozenset[str]
+    discharges: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +60,8 @@ def argument_cues() -> ArgumentCues:
         {verb: tuple(value) for verb, value in data["expulsions"].items()}, frozenset(data["envoy_sectors"]),
         frozenset(data["motive_nouns"]), frozenset(data["abstract_heads"]),
         {act: tuple(value) for act, value in data["joint_acts"].items()}, frozenset(data["measure_nouns"]),
-        frozenset(data["stative_participles"]), frozenset(data["command_verbs"]))
+        frozenset(data["stative_participles"]), frozenset(data["command_verbs"]),
+        frozenset(data["discharges"]))
 
 
 @dataclass

@@ -202,9 +202,10 @@ class EventExtractor:
         # an event noun as argument is not an actor ("condemned the attack"), but its own actor is
         # the recipient ("rejected an appeal from President Gbagbo", "an Australian ultimatum")
         events = set(by_token) | {candidate.answered.i} if candidate.answered is not None else set(by_token)
+        discharges = argument_cues().discharges
         options = [inner for o in options
                    for inner in (inner_parties(o.token) if o.token.i in events else [o])
-                   if not self.lexicon.is_instrument(inner.token)]
+                   if not self.lexicon.is_instrument(inner.token) and inner.token.lemma_.lower() not in discharges]
         if candidate.type in AUDIENCE_TYPES:
             # "complained to the United Nations over Israeli air raids": 'to' names the audience,
             # the accused is whoever the complaint is about

@@ -447,3 +447,10 @@ def test_what_a_weapon_discharges_is_never_the_recipient(pipeline, text, expecte
     events = _coded(pipeline, text)
     attack = next(e for e in events if e.type == "ASSAULT")
     assert attack.target is not None and expected in attack.target.text
+
+
+def test_a_place_inside_the_recipients_phrase_is_still_where_it_happened(pipeline):
+    events = _coded(pipeline, "Greece denounced Turkey's persecution of Greek residents in Istanbul.")
+    criticism = next(e for e in events if e.type == "ACCUSE")
+    assert criticism.target is not None and criticism.target.country == "TUR"
+    assert criticism.location is not None and criticism.location.text == "Istanbul"

@@ -433,6 +433,11 @@ class EventExtractor:
             if argument is not None and not argument.rule.endswith("place"):
                 span = phrase(argument.token, avoid=c.trigger)
                 actor_tokens.update(range(span.start, span.end))
+                # ... and so is a place in a locative phrase inside it ("denounced the suppression
+                # of unrest in Montenegro")
+                for prep in span:
+                    if prep.dep_ == "prep" and prep.lower_ in LOCATIVE_PREPOSITIONS and prep.i != argument.token.i:
+                        actor_tokens.difference_update(t.i for t in prep.subtree)
 
         timex, how = self._link(c, sentence, timex_tokens, actor_tokens, is_place=False)
         if timex is None and not vague and previous.get("timex") is not None:

@@ -454,3 +454,14 @@ def test_a_place_inside_the_recipients_phrase_is_still_where_it_happened(pipelin
     criticism = next(e for e in events if e.type == "ACCUSE")
     assert criticism.target is not None and criticism.target.country == "TUR"
     assert criticism.location is not None and criticism.location.text == "Istanbul"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Poland on Monday denounced as a shameful act Belarus's expulsion of Polish diplomats.", "BLR"),
+    ("The Indian government condemned as a crime the Pakistani army's raid on the village.", "PAK"),
+    ("Kenya denounced as a grave crime Uganda's seizure of the island.", "UGA"),
+])
+def test_an_object_shifted_after_an_as_predicate_is_the_recipient(pipeline, text, expected):
+    events = _coded(pipeline, text)
+    criticism = next(e for e in events if e.type == "ACCUSE")
+    assert criticism.target is not None and criticism.target.country == expected

@@ -271,6 +271,19 @@ def _motives(head: Token, cues: ArgumentCues, exclude: set[int]) -> list[Argumen
     return found
 
 
+def _shifted_object(verb: Token) -> Token | None:
+    """The object moved after an 'as' predicate ("denounced as a crime the army's raid on the
+    village": heavy-NP shift), which the parser makes an apposition of the predicate noun."""
+    for prep in (c for c in children(verb) if c.dep_ == "prep" and c.lower_ == "as"):
+        nouns = [c for c in children(prep) if c.dep_ == "pobj"]
+        if len(nouns) > 1:
+            return nouns[-1]        # "condemned as a crime the army's raid": two objects of 'as'
+        for appos in (c for c in children(nouns[0]) if c.dep_ == "appos") if nouns else ():
+            if appos.i > nouns[0].i and not any(t.is_punct for t in verb.doc[nouns[0].i:appos.left_edge.i]):
+                return appos
+    return None
+
+
 def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argument | None, list[Argument]]:
     """(actor, recipient options best first) of a verbal trigger, or of a light verb whose object
     is `event_noun`. The caller keeps the first option that resolves to an actor: in "discuss the
@@ -295,7 +308,7 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
             if inner is not None and inner.i not in exclude:
                 options.append(Argument(inner, f"'of' object of '{event_noun.text}'"))
                 options.extend(_prep_targets(inner, cues, exclude))
-    obj = _child(verb, "dobj", "dative")
+    obj = _child(verb, "dobj", "dative") or _shifted_object(verb)
     if obj is not None and obj.i not in exclude:
         options.append(Argument(obj, "object"))
     options.extend(_prep_targets(verb, cues, exclude))

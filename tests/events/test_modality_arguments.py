@@ -465,3 +465,13 @@ def test_an_object_shifted_after_an_as_predicate_is_the_recipient(pipeline, text
     events = _coded(pipeline, text)
     criticism = next(e for e in events if e.type == "ACCUSE")
     assert criticism.target is not None and criticism.target.country == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Police in Lagos arrested 40 on Sunday.", "NGA"),
+    ("Kenyan police opened fire on a march in Nairobi, killing one person and arresting 30.", "KEN"),
+])
+def test_a_bare_number_of_victims_counts_people_of_the_country(pipeline, text, expected):
+    events = _coded(pipeline, text)
+    arrest = next(e for e in events if e.type == "COERCE")
+    assert arrest.target is not None and arrest.target.country == expected and arrest.target.sectors == ["CVL"]

@@ -318,6 +318,10 @@ class EventExtractor:
         resolutions = context.resolve(span)
         if not resolutions:
             actor = Actor(text=span.text, start=span.start_char, end=span.end_char)
+            if _counted_people(argument.token):
+                # "killing one person and arresting 12": a bare number counts people, coded as
+                # 'people' is (CVL); whose they are the event's other party or place may say
+                actor.sectors = ["CVL"]
             if argument.rule.endswith("place"):
                 # a town standing for the recipient ("fired at targets in Jericho"): the gazetteer
                 # knows its country when the actor knowledge base does not
@@ -567,6 +571,14 @@ def _protest_demand(c: Candidate, candidates: Sequence[Candidate]) -> None:
             c.target = c.target_options[0]
             c.extra_evidence.append(f"recipient of the demand '{demand.trigger.text}'")
             return
+
+
+def _counted_people(token: Token) -> bool:
+    """A bare number as the victim of a casualty verb ("arrested 12", "40 were killed")."""
+    if token.pos_ != "NUM" or token.ent_type_ not in ("", "CARDINAL") or token.dep_ not in ("dobj", "nsubjpass"):
+        return False
+    lemma = token.head.lemma_.lower()
+    return any(lemma in lemmas for lemmas in argument_cues().casualties.values())
 
 
 def _commander(c: Candidate, source: Argument | None) -> Argument | None:

@@ -475,3 +475,9 @@ def test_a_bare_number_of_victims_counts_people_of_the_country(pipeline, text, e
     events = _coded(pipeline, text)
     arrest = next(e for e in events if e.type == "COERCE")
     assert arrest.target is not None and arrest.target.country == expected and arrest.target.sectors == ["CVL"]
+
+
+def test_a_weapon_as_the_agent_is_an_unidentified_actor_where_it_struck(pipeline):
+    events = _coded(pipeline, "Two Canadian soldiers were killed by an improvised explosive device near Kandahar.")
+    attack = next(e for e in events if e.type == "ASSAULT")
+    assert attack.source is not None and attack.source.sectors == ["UNK"] and attack.source.country == "AFG"

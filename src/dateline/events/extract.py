@@ -322,6 +322,10 @@ class EventExtractor:
                 # "killing one person and arresting 12": a bare number counts people, coded as
                 # 'people' is (CVL); whose they are the event's other party or place may say
                 actor.sectors = ["CVL"]
+            elif argument.rule == "passive agent" and self._names_a_weapon(span):
+                # "killed by a roadside bomb": PLOVER's UNK sector, "generic unidentified actors
+                # (e.g. actor for 'two civilians were killed by a bomb')"
+                actor.sectors = ["UNK"]
             if argument.rule.endswith("place"):
                 # a town standing for the recipient ("fired at targets in Jericho"): the gazetteer
                 # knows its country when the actor knowledge base does not
@@ -345,6 +349,12 @@ class EventExtractor:
             actors.append(actor)
         self._apposed_role(argument.token, actors[0], context)
         return actors[0], actors[1:]
+
+    def _names_a_weapon(self, span: SpacySpan) -> bool:
+        """The phrase ends in a weapon's name ("an improvised explosive device", "a car bomb")."""
+        words = [t.lower_ for t in span]
+        return self.lexicon.is_instrument(span.root) or any(
+            " ".join(words[i:]) in self.lexicon.instruments for i in range(len(words)))
 
     @staticmethod
     def _apposed_role(head: Token, actor: Actor, context: DocumentContext) -> None:

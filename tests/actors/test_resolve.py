@@ -42,7 +42,8 @@ def test_mention_resolves_to_country_and_sector(resolver, text, date, country, s
     assert result.reasons
 
 
-@pytest.mark.parametrize("text, sector", [("militants", "REB"), ("protesters", "CVL"), ("police", "COP")])
+@pytest.mark.parametrize("text, sector", [("militants", "REB"), ("protesters", "CVL"), ("police", "COP"),
+                                          ("one person", "CVL")])
 def test_bare_role_word_codes_a_sector_and_no_country(resolver, text, sector):
     result = resolver.resolve(text)
     assert result.actor.country is None and sector in result.actor.sectors

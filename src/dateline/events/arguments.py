@@ -17,6 +17,7 @@ RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 PHRASE_CUT = {"relcl", "acl", "advcl", "punct", "prep", "cc", "dep", "parataxis", "appos_clause"}
 #: Prepositions that stay inside an actor phrase ("the Ministry of Defence", "forces of Assad").
 PHRASE_KEEP_PREPS = {"of"}
+NOMINAL = ("NOUN", "PROPN", "PRON")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class ArgumentCues:
     abstract_heads: frozenset[str]
     joint_acts: dict[str, tuple[str, str | None, str]]
     measure_nouns: frozenset[str]
+    stative_participles: frozenset[str]
+    command_verbs: frozenset[str]
+    discharges: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +59,9 @@ def argument_cues() -> ArgumentCues:
         {verb: tuple(value) for verb, value in data["popular_acts"].items()}, frozenset(data["state_sectors"]),
         {verb: tuple(value) for verb, value in data["expulsions"].items()}, frozenset(data["envoy_sectors"]),
         frozenset(data["motive_nouns"]), frozenset(data["abstract_heads"]),
-        {act: tuple(value) for act, value in data["joint_acts"].items()}, frozenset(data["measure_nouns"]))
+        {act: tuple(value) for act, value in data["joint_acts"].items()}, frozenset(data["measure_nouns"]),
+        frozenset(data["stative_participles"]), frozenset(data["command_verbs"]),
+        frozenset(data["discharges"]))
 
 
 @dataclass
@@ -109,7 +115,17 @@ def _child(token: Token, *deps: str) -> Token | None:
 
 
 def _pobj(prep: Token) -> Token | None:
-    return _child(prep, "pobj", "pcomp")
+    obj = _child(prep, "pobj", "pcomp")
+    if obj is None and not any(True for _ in children(prep)) and prep.i + 1 < len(prep.doc):
+        # a preposition left without its object: the parser made the phrase after it the subject
+        # of a clause ("granted asylum to five officers holed up in ...": 'officers' heads 'holed')
+        start = prep.i + 1
+        token = prep.doc[start]
+        while token.head.i != token.i and token.head.left_edge.i == start and token.head.pos_ in NOMINAL:
+            token = token.head
+        if token.pos_ in NOMINAL and token.left_edge.i == start and token.dep_ in ("nsubj", "nsubjpass"):
+            return token
+    return obj
 
 
 def _passive_agent(verb: Token) -> Token | None:
@@ -123,6 +139,10 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
     token = verb
     for _ in range(8):
         nsubj = _child(token, "nsubj", "csubj", "expl")
+        if nsubj is None and _child(token, "nsubjpass") is None:
+            # the parser sometimes hangs the subject on the auxiliary ("Sweden is opposed to ...")
+            nsubj = next((s for a in children(token) if a.dep_ in ("aux", "auxpass")
+                          for s in children(a) if s.dep_ == "nsubj"), None)
         if nsubj is not None and nsubj.pos_ == "NOUN" and nsubj.lemma_.lower() in cues.abstract_heads:
             return None     # "plans are in store to discuss ...": a plan is no party
         if nsubj is not None and nsubj.dep_ != "expl":
@@ -134,6 +154,9 @@ def subject(verb: Token, cues: ArgumentCues | None = None) -> Argument | None:
             if lemma in cues.participation and lemma != "involve" and _passive_agent(token) is None:
                 # "Serb forces were engaged in ethnic cleansing": who is engaged in it does it
                 return Argument(_child(token, "nsubjpass"), f"subject of '{token.text} in'")
+            if lemma in cues.stative_participles and _passive_agent(token) is None:
+                # "Israel is opposed to the plan": an adjective, its subject holds the stance
+                return Argument(_child(token, "nsubjpass"), f"subject of '{token.text}' (adjective)")
             agent = _passive_agent(token)
             return Argument(agent, "passive agent") if agent is not None else None
         if token.dep_ == "relcl":
@@ -250,6 +273,19 @@ def _motives(head: Token, cues: ArgumentCues, exclude: set[int]) -> list[Argumen
     return found
 
 
+def _shifted_object(verb: Token) -> Token | None:
+    """The object moved after an 'as' predicate ("denounced as a crime the army's raid on the
+    village": heavy-NP shift), which the parser makes an apposition of the predicate noun."""
+    for prep in (c for c in children(verb) if c.dep_ == "prep" and c.lower_ == "as"):
+        nouns = [c for c in children(prep) if c.dep_ == "pobj"]
+        if len(nouns) > 1:
+            return nouns[-1]        # "condemned as a crime the army's raid": two objects of 'as'
+        for appos in (c for c in children(nouns[0]) if c.dep_ == "appos") if nouns else ():
+            if appos.i > nouns[0].i and not any(t.is_punct for t in verb.doc[nouns[0].i:appos.left_edge.i]):
+                return appos
+    return None
+
+
 def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argument | None, list[Argument]]:
     """(actor, recipient options best first) of a verbal trigger, or of a light verb whose object
     is `event_noun`. The caller keeps the first option that resolves to an actor: in "discuss the
@@ -274,7 +310,7 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
             if inner is not None and inner.i not in exclude:
                 options.append(Argument(inner, f"'of' object of '{event_noun.text}'"))
                 options.extend(_prep_targets(inner, cues, exclude))
-    obj = _child(verb, "dobj", "dative")
+    obj = _child(verb, "dobj", "dative") or _shifted_object(verb)
     if obj is not None and obj.i not in exclude:
         options.append(Argument(obj, "object"))
     options.extend(_prep_targets(verb, cues, exclude))
@@ -341,8 +377,10 @@ def verb_arguments(verb: Token, event_noun: Token | None = None) -> tuple[Argume
 CONDITION_MARKS = {"if", "unless"}
 
 #: Inside a recipient that is a thing, not a party ("an immediate admission by Moscow", "the
-#: withdrawal of Serbian forces", "an Australian ultimatum"), the party hangs off these.
-INNER_PREPS = ("by", "of", "from", "for", "against", "with", "to", "on")
+#: withdrawal of Serbian forces", "an Australian ultimatum", "mediation efforts among the
+#: factions": 'among' names the parties as 'between' does, for more than two), the party hangs
+#: off these.
+INNER_PREPS = ("by", "of", "from", "for", "against", "with", "to", "on", "among")
 
 
 #: Prepositions after a participle that tie a thing or people to a party ("affiliated with",
@@ -378,6 +416,23 @@ def inner_parties(token: Token) -> list[Argument]:
     return found
 
 
+def _named_modifier(noun: Token) -> Argument | None:
+    """The name before an event noun that says whose it is: "Turkish attacks", "US drone strikes",
+    "Israeli F-16 raids" (the name may modify a modifier: a weapon or a unit between them)."""
+    for child in children(noun):
+        if child.dep_ not in ("amod", "compound") or child.i > noun.i:
+            continue
+        if child.ent_type_ in ("NORP", "GPE", "ORG"):
+            return Argument(child, "nationality modifier")
+        if child.dep_ == "compound" and child.pos_ == "NOUN":
+            for inner in children(child):
+                # "US" before "Predator attacks": a proper noun the recogniser may leave untyped
+                if inner.dep_ in ("amod", "compound") and inner.i < child.i and (
+                        inner.ent_type_ in ("NORP", "GPE", "ORG") or inner.pos_ == "PROPN" and not inner.ent_type_):
+                    return Argument(inner, f"nationality modifier of '{child.text}'")
+    return None
+
+
 def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
     """(actor, recipient options) of a nominal trigger: 'Turkey's offensive', 'talks between X and Y'."""
     cues = argument_cues()
@@ -403,10 +458,7 @@ def noun_arguments(noun: Token) -> tuple[Argument | None, list[Argument]]:
             if obj is not None:
                 source = Argument(obj, f"'{child.lower_}' agent")
     if source is None:
-        for child in children(noun):
-            if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
-                source = Argument(child, "nationality modifier")
-                break
+        source = _named_modifier(noun)
     if source is not None and source.token.ent_type_ in TIME_ENTS:
         source = None       # "last month's invasion": a time is no actor
     options = [target] if target is not None else []

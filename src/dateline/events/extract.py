@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dateline.events import ontology
 from dateline.events.arguments import (CONDITION_MARKS, Argument, argument_cues, casualties, inner_parties, light_verb_of,
-                                       noun_arguments, phrase, reversal_of, verb_arguments)
+                                       noun_arguments, phrase, reversal_of, subject, verb_arguments)
 from dateline.events.modality import Modality, classify, cues, demanded, intent_event, is_vague_time, speaker_of
 from dateline.nlp import ancestors, children, doc_text, span_text, words_of
 from dateline.records import Actor, Attribution, Event, Place, Size, Span, Timex
@@ -195,9 +195,10 @@ class EventExtractor:
         # an event noun as argument is not an actor ("condemned the attack"), but its own actor is
         # the recipient ("rejected an appeal from President Gbagbo", "an Australian ultimatum")
         events = set(by_token) | {candidate.answered.i} if candidate.answered is not None else set(by_token)
+        discharges = argument_cues().discharges
         options = [inner for o in options
                    for inner in (inner_parties(o.token) if o.token.i in events else [o])
-                   if not self.lexicon.is_instrument(inner.token)]
+                   if not self.lexicon.is_instrument(inner.token) and inner.token.lemma_.lower() not in discharges]
         if candidate.type in AUDIENCE_TYPES:
             # "complained to the United Nations over Israeli air raids": 'to' names the audience,
             # the accused is whoever the complaint is about
@@ -208,6 +209,11 @@ class EventExtractor:
             options.sort(key=lambda o: o.rule != "'with' object")
         if source is not None and source.token.i in by_token and source.token.i != trigger.i:
             source = None
+        commander = _commander(candidate, source)
+        if commander is not None:
+            # "ordered the newspaper to suspend publication": the order restricts the newspaper
+            options = [source, *options]
+            source = commander
         candidate.source = source
         candidate.target_options = options
         candidate.target = options[0] if options else None
@@ -231,6 +237,8 @@ class EventExtractor:
             for candidate in candidates:
                 if candidate.source is None and candidate.target is None:
                     self.attach_arguments(candidate, by_token)
+            for candidate in candidates:
+                _protest_demand(candidate, candidates)
             candidates = self._merge_in_sentence(candidates)
             triggers = frozenset(c.clause.i for c in candidates) | frozenset(c.trigger.i for c in candidates)
             for candidate in candidates:
@@ -303,6 +311,14 @@ class EventExtractor:
         resolutions = context.resolve(span)
         if not resolutions:
             actor = Actor(text=span.text, start=span.start_char, end=span.end_char)
+            if _counted_people(argument.token):
+                # "killing one person and arresting 12": a bare number counts people, coded as
+                # 'people' is (CVL); whose they are the event's other party or place may say
+                actor.sectors = ["CVL"]
+            elif argument.rule == "passive agent" and self._names_a_weapon(span):
+                # "killed by a roadside bomb": PLOVER's UNK sector, "generic unidentified actors
+                # (e.g. actor for 'two civilians were killed by a bomb')"
+                actor.sectors = ["UNK"]
             if argument.rule.endswith("place"):
                 # a town standing for the recipient ("fired at targets in Jericho"): the gazetteer
                 # knows its country when the actor knowledge base does not
@@ -326,6 +342,12 @@ class EventExtractor:
             actors.append(actor)
         self._apposed_role(argument.token, actors[0], context)
         return actors[0], actors[1:]
+
+    def _names_a_weapon(self, span: SpacySpan) -> bool:
+        """The phrase ends in a weapon's name ("an improvised explosive device", "a car bomb")."""
+        words = [t.lower_ for t in span]
+        return self.lexicon.is_instrument(span.root) or any(
+            " ".join(words[i:]) in self.lexicon.instruments for i in range(len(words)))
 
     @staticmethod
     def _apposed_role(head: Token, actor: Actor, context: DocumentContext) -> None:
@@ -418,6 +440,11 @@ class EventExtractor:
             if argument is not None and not argument.rule.endswith("place"):
                 span = phrase(argument.token, avoid=c.trigger)
                 actor_tokens.update(range(span.start, span.end))
+                # ... and so is a place in a locative phrase inside it ("denounced the suppression
+                # of unrest in Montenegro")
+                for prep in span:
+                    if prep.dep_ == "prep" and prep.lower_ in LOCATIVE_PREPOSITIONS and prep.i != argument.token.i:
+                        actor_tokens.difference_update(t.i for t in prep.subtree)
 
         timex, how = self._link(c, sentence, timex_tokens, actor_tokens, is_place=False)
         if timex is None and not vague and previous.get("timex") is not None:
@@ -529,6 +556,45 @@ def _inside_a_name(token: Token) -> bool:
 def _hedge(token: Token) -> bool:
     """"the alleged bombers", "suspected militants": a hedging participle before a noun is no event."""
     return token.dep_ == "amod" and token.lemma_.lower() in cues().hedges
+
+
+#: PLOVER 2.0 REQUEST: "demands that take the form of demonstrations, protests, etc. are coded as
+#: PROTEST", which is "carried out as protests against the recipient": whom the demand is made of.
+DEMAND_TYPES = {"REQUEST"}
+
+
+def _protest_demand(c: Candidate, candidates: Sequence[Candidate]) -> None:
+    """A PROTEST with no recipient takes the one of a demand its own phrase makes ("rioted after
+    a rally calling for the removal of President X"): a demand under the protest's trigger."""
+    if c.type != "PROTEST" or c.target is not None:
+        return
+    for demand in candidates:
+        if demand.type in DEMAND_TYPES and demand.target_options and c.trigger in _ancestors(demand.trigger):
+            c.target_options = [*c.target_options, *demand.target_options]
+            c.target = c.target_options[0]
+            c.extra_evidence.append(f"recipient of the demand '{demand.trigger.text}'")
+            return
+
+
+def _counted_people(token: Token) -> bool:
+    """A bare number as the victim of a casualty verb ("arrested 12", "40 were killed")."""
+    if token.pos_ != "NUM" or token.ent_type_ not in ("", "CARDINAL") or token.dep_ not in ("dobj", "nsubjpass"):
+        return False
+    lemma = token.head.lemma_.lower()
+    return any(lemma in lemmas for lemmas in argument_cues().casualties.values())
+
+
+def _commander(c: Candidate, source: Argument | None) -> Argument | None:
+    """Who imposes a COERCE that stops its doer's own act ("the junta ordered the paper to suspend
+    publication"): the subject of the command verb, else None (cues: command_verbs, reversal_verbs)."""
+    cues_ = argument_cues()
+    if c.type != "COERCE" or source is None or source.rule != "object control":
+        return None
+    command = source.token.head
+    if command.lemma_.lower() not in cues_.command_verbs or c.trigger.lemma_.lower() not in cues_.reversal_verbs:
+        return None
+    found = subject(command, cues_)
+    return Argument(found.token, f"{found.rule} of '{command.text}'") if found is not None else None
 
 
 def _domestic_country(actor: Actor | None, other: Actor | None, place: Place | None) -> str | None:

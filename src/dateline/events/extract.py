@@ -569,7 +569,7 @@ def _protest_demand(c: Candidate, candidates: Sequence[Candidate]) -> None:
     if c.type != "PROTEST" or c.target is not None:
         return
     for demand in candidates:
-        if demand.type in DEMAND_TYPES and demand.target_options and c.trigger in _ancestors(demand.trigger):
+        if demand.type in DEMAND_TYPES and demand.target_options and c.trigger in ancestors(demand.trigger):
             c.target_options = [*c.target_options, *demand.target_options]
             c.target = c.target_options[0]
             c.extra_evidence.append(f"recipient of the demand '{demand.trigger.text}'")

@@ -32,15 +32,15 @@ class Pattern:
     kind: str
     detect: re.Pattern[str]  # names case-sensitive, for running text
     exact: re.Pattern[str]  # case-insensitive, for fullmatch on an expression given alone
-    #: Every match holds one of these (case-folded) strings, or a digit for DIGIT; None: no such set.
-    needles: frozenset[str] | None = None
+    #: Every match holds one (case-folded) string of each set, a digit for DIGIT: a month name and
+    #: a digit, say. Empty: nothing is known to be needed.
+    needles: tuple[frozenset[str], ...] = ()
 
     def may_match(self, folded: str, has_digit: bool) -> bool:
-        """False only when `detect` cannot match a text: one whose `fold` is `folded` holds none of
-        the needles. Most patterns need a word most texts lack ("ago", a weekday, a holiday)."""
-        if self.needles is None:
-            return True
-        return any(has_digit if needle == DIGIT else needle in folded for needle in self.needles)
+        """False only when `detect` cannot match a text: one whose `fold` is `folded` lacks all the
+        needles of a set. Most patterns need a word most texts lack ("ago", a weekday, a holiday)."""
+        return all(any(has_digit if needle == DIGIT else needle in folded for needle in wanted)
+                   for wanted in self.needles)
 
 
 def fold(text: str) -> str:
@@ -53,18 +53,23 @@ def has_digit(text: str) -> bool:
     return _ANY_DIGIT.search(text) is not None
 
 
-def needles(source: str) -> frozenset[str] | None:
-    """Strings one of which every match of the regex `source` contains, found from its parse tree:
-    a run of literals and alternatives of literals is spelt out ('to' + 'day|night'); an
-    alternation needs one of its branches' needles, a repeat its item's when it must occur; of
-    the sets a sequence offers the most selective is kept. None when no set can be told."""
+def needles(source: str) -> tuple[frozenset[str], ...]:
+    """Sets of strings such that every match of the regex `source` contains one string of each,
+    found from its parse tree: a run of literals and alternatives of literals is spelt out ('to' +
+    'day|night'); a group or a repeat that must occur needs what its items need; an alternation
+    needs one of its branches' strings. Empty when nothing can be told."""
     if sre_parse is None:
-        return None
+        return ()
     try:
         tree = sre_parse.parse(source)
     except re.error:
-        return None
-    return _sequence_needles(list(tree))
+        return ()
+    return tuple(dict.fromkeys(_fewest(offer) for offer in _sequence_offers(list(tree))))
+
+
+def _fewest(offer: frozenset[str]) -> frozenset[str]:
+    """A needle holding another is found only where that one is: "friday's" adds nothing to "friday"."""
+    return frozenset(n for n in offer if n == DIGIT or not any(m != n and m != DIGIT and m in n for m in offer))
 
 
 def _strings(items: list) -> set[str] | None:
@@ -97,7 +102,8 @@ def _strings(items: list) -> set[str] | None:
     return out
 
 
-def _sequence_needles(items: list) -> frozenset[str] | None:
+def _sequence_offers(items: list) -> list[frozenset[str]]:
+    """Every needle set the sequence `items` is known to need."""
     offers: list[frozenset[str]] = []
     run: list = []
 
@@ -116,22 +122,32 @@ def _sequence_needles(items: list) -> frozenset[str] | None:
                 run.append(item)
             continue
         close_run()
-        found = _item_needles(item)
-        if found:
-            offers.append(found)
+        offers.extend(_item_offers(item))
     close_run()
+    return offers
+
+
+def _sequence_needles(items: list) -> frozenset[str] | None:
+    """The most selective needle set of a sequence: the longest shortest needle (a digit counts as
+    one letter), then the fewest; None when it needs nothing known."""
+    offers = _sequence_offers(items)
     if not offers:
         return None
-    # the most selective: the longest shortest needle (a digit counts as one letter), then the fewest
-    best = max(offers, key=lambda offer: (min(1 if n == DIGIT else len(n) for n in offer), -len(offer)))
-    # a needle holding another is found only where that one is: "friday's" adds nothing to "friday"
-    return frozenset(n for n in best if n == DIGIT or not any(m != n and m != DIGIT and m in n for m in best))
+    return _fewest(max(offers, key=lambda offer: (min(1 if n == DIGIT else len(n) for n in offer), -len(offer))))
+
+
+def _item_offers(item) -> list[frozenset[str]]:
+    op, av = item
+    if op is sre.SUBPATTERN:
+        return _sequence_offers(list(av[-1]))
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+        return _sequence_offers(list(av[2]))
+    found = _item_needles(item)
+    return [found] if found else []
 
 
 def _item_needles(item) -> frozenset[str] | None:
     op, av = item
-    if op is sre.SUBPATTERN:
-        return _sequence_needles(list(av[-1]))
     if op is sre.BRANCH:
         union: set[str] = set()
         for branch in av[1]:
@@ -140,8 +156,6 @@ def _item_needles(item) -> frozenset[str] | None:
                 return None
             union |= found
         return frozenset(union)
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
-        return _sequence_needles(list(av[2]))
     if op is sre.IN and av and all(_digit_only(kind, value) for kind, value in av):
         return frozenset({DIGIT})
     return None

@@ -104,10 +104,8 @@ def hash_feature(feature: str, n_bits: int) -> int:
 
 def featurize(text: str, settings: FeatureSettings) -> tuple[np.ndarray, np.ndarray]:
     """Sorted unique bucket indices and their L2-normalised binary values for one text."""
-    buckets = np.unique(
-        np.fromiter((hash_feature(f, settings.n_bits) for f in feature_strings(text, settings)),
-                    dtype=np.int64)
-    )
+    buckets = np.array(sorted({hash_feature(f, settings.n_bits) for f in feature_strings(text, settings)}),
+                       dtype=np.int64)
     if buckets.size == 0:
         return buckets, np.zeros(0, dtype=np.float32)
     values = np.full(buckets.size, 1.0 / np.sqrt(buckets.size), dtype=np.float32)

@@ -90,6 +90,8 @@ class Gazetteer:
         self._db = connection
         # a name is looked up many times per document and across a corpus; entries are frozen
         self._lookups: OrderedDict[tuple[str, str | None], tuple[Candidate, ...]] = OrderedDict()
+        # whether a key names anything: asked for every capitalised word run of every story
+        self._known: OrderedDict[str, bool] = OrderedDict()
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Gazetteer":
@@ -124,7 +126,17 @@ class Gazetteer:
 
     def has_name(self, name: str) -> bool:
         key = normalize(name)
-        return bool(key) and self._db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+        if not key:
+            return False
+        known = self._known.get(key)
+        if known is None:
+            known = self._db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+            self._known[key] = known
+            if len(self._known) > LOOKUP_CACHE:
+                self._known.popitem(last=False)
+        else:
+            self._known.move_to_end(key)
+        return known
 
     def is_adjective(self, name: str) -> bool:
         """An English adjective that is also a place name ('Central', 'Mobile', 'Olympic')."""

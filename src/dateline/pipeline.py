@@ -98,12 +98,18 @@ class Pipeline:
         settings = settings or Settings()
         nlp = load_nlp(settings.model)
         nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
-        pipeline = cls(settings, nlp, ActorResolver.load(settings.overlay), Geoparser(Gazetteer.load()),
-                       EventExtractor(Lexicon.load(), EventClassifier.load()))
-        # the model, knowledge base and lexicon live as long as the process: the cyclic garbage
-        # collector need not walk their ~340,000 objects again in every full collection
+        return cls(settings, nlp, ActorResolver.load(settings.overlay), Geoparser(Gazetteer.load()),
+                   EventExtractor(Lexicon.load(), EventClassifier.load()))
+
+    def settle(self) -> "Pipeline":
+        """For a process that exists to code with this pipeline until it ends (an engine's worker):
+        what is loaded now lives as long as the process, so the cyclic garbage collector need not
+        walk its ~340,000 objects again in every full collection (0.48 -> 0.20 ms an article on
+        NGEC stories). Process-wide, so a library caller decides for itself: whatever is alive is
+        frozen with it, and a cycle among those objects is never freed."""
+        gc.collect()
         gc.freeze()
-        return pipeline
+        return self
 
     # -- public ------------------------------------------------------------------------------
 

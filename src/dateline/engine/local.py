@@ -36,7 +36,7 @@ _worker_pipeline: Pipeline | None = None
 def _load_worker(settings: Settings) -> None:
     global _worker_pipeline
     _watch_parent()
-    _worker_pipeline = Pipeline.load(settings)
+    _worker_pipeline = Pipeline.load(settings).settle()
 
 
 def _watch_parent() -> None:

@@ -146,7 +146,7 @@ class CodingActor:
     def __init__(self, settings: Settings, known: dict[str, str]):
         from dateline.pipeline import Pipeline
 
-        self.pipeline = Pipeline.load(settings)
+        self.pipeline = Pipeline.load(settings).settle()
         self.known = known
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:

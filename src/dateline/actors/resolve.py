@@ -199,7 +199,9 @@ class ActorResolver:
     def resolve_all(self, text: str, date: str | None = None, context: str | None = None,
                     memory: "Coref | None" = None) -> list[Resolution]:
         """A possibly compound mention ("Putin and Erdogan") -> one Resolution per actor."""
-        parts = _split_compound(text) if not self._names_with_and(text) else [text]
+        parts = _split_compound(text)
+        if len(parts) > 1 and self._names_with_and(text):
+            parts = [text]
         if memory is not None and len(parts) == 1:
             recalled = memory.recall(text, self, date)
             if recalled is not None:
@@ -256,7 +258,7 @@ class ActorResolver:
     @staticmethod
     def _placed(res: Resolution, span: "Span") -> Resolution:
         """A copy of `res` with document offsets: the part of the span it resolved, else the span."""
-        local = span.text.find(res.actor.text)
+        local = span_text(span).find(res.actor.text)
         start = span.start_char + local if local >= 0 else span.start_char
         end = start + len(res.actor.text) if local >= 0 else span.end_char
         return Resolution(replace(res.actor, start=start, end=end, sectors=list(res.actor.sectors)),

@@ -127,7 +127,9 @@ class Entities(Sequence[Entity]):
     __slots__ = ("_rows", "_built")
 
     def __init__(self, rows: list[list[Any]]):
-        self._rows = rows
+        # stored as tuples: the garbage collector stops tracking a tuple of strings and numbers, and
+        # walking these 130,000 JSON lists again in every full collection cost coding time
+        self._rows = [_frozen(row) for row in rows]
         self._built: list[Entity | None] = [None] * len(rows)
 
     def __len__(self) -> int:
@@ -139,8 +141,8 @@ class Entities(Sequence[Entity]):
         entity = self._built[index]
         if entity is None:
             ident, name, kind, roles, default, curated, source = self._rows[index]
-            entity = Entity(ident, name, kind, [Role(*r) for r in roles],
-                            Role(*default) if default else None, bool(curated), source)
+            entity = Entity(ident, name, kind, [_role(r) for r in roles],
+                            _role(default) if default else None, bool(curated), source)
             self._built[index] = entity
         return entity
 
@@ -150,8 +152,19 @@ class Entities(Sequence[Entity]):
                 if (built.curated if built is not None else bool(self._rows[i][5]))]
 
     def append(self, entity: Entity) -> None:
-        self._rows.append([])
+        self._rows.append(())
         self._built.append(entity)
+
+
+def _frozen(value: Any) -> Any:
+    """A stored JSON row with every list made a tuple."""
+    return tuple(_frozen(item) for item in value) if isinstance(value, list) else value
+
+
+def _role(row: tuple) -> Role:
+    """A Role from its stored row: [country, sectors, start, end, office, source]."""
+    country, sectors, *rest = row
+    return Role(country, list(sectors), *rest)
 
 
 @dataclass(slots=True)

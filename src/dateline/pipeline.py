@@ -104,7 +104,7 @@ class Pipeline:
     def settle(self) -> "Pipeline":
         """For a process that exists to code with this pipeline until it ends (an engine's worker):
         what is loaded now lives as long as the process, so the cyclic garbage collector need not
-        walk its ~340,000 objects again in every full collection (0.48 -> 0.20 ms an article on
+        walk its ~200,000 objects again in every full collection (0.48 -> 0.20 ms an article on
         NGEC stories). Process-wide, so a library caller decides for itself: whatever is alive is
         frozen with it, and a cycle among those objects is never freed."""
         gc.collect()

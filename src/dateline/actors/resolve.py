@@ -54,7 +54,8 @@ FUZZY_MIN_LENGTH = 5
 #: PETRARCH2's CountryInfo snapshot is 2014-01-30; an open-ended office there ("[KENGOV >080301]") is not
 #: trusted five years on: most ministers of 2014 had left office by 2019 (curated rows cover the leaders).
 PETRARCH_STALE_AFTER = "2019-01-30"
-#: Distinct (mention, date, context) triples kept: a year of wire copy repeats far fewer actors.
+#: Resolutions kept per cache (by mention and date; by mention, date and sentence country): a year
+#: of wire copy repeats far fewer actors.
 _CACHE_SIZE = 65536
 
 

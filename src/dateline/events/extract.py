@@ -283,11 +283,13 @@ class EventExtractor:
 
     def _link(self, candidate: Candidate, sentence: SpacySpan, items, actor_tokens: set[int], is_place: bool):
         """Own clause first, then a governing clause that is not a speech act."""
-        own = _own_clause_tokens(candidate.clause) | _own_clause_tokens(candidate.trigger)
         in_sentence = [(item, token) for item, token in items
                        if token is not None and sentence.start <= token.i < sentence.end and token.i not in actor_tokens]
         if is_place:
             in_sentence = [(item, token) for item, token in in_sentence if not _is_actor_like(token)]
+        if not in_sentence:
+            return None, None  # most sentences name no date or no place: no clause to walk
+        own = _own_clause_tokens(candidate.clause) | _own_clause_tokens(candidate.trigger)
         for item, token in in_sentence:
             if token.i in own:
                 return item, "own clause"

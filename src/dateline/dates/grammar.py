@@ -166,7 +166,7 @@ def _digit_only(kind, value) -> bool:
         return value is sre.CATEGORY_DIGIT
     if kind is sre.RANGE:
         return ord("0") <= value[0] and value[1] <= ord("9")
-    return kind is sre.LITERAL and chr(value).isdigit()
+    return kind is sre.LITERAL and chr(value).isdecimal()  # what `\d` (and has_digit) reads as a digit
 
 
 @dataclass(frozen=True)

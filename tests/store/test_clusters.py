@@ -5,7 +5,8 @@ import io
 
 import pytest
 
-from dateline.store.clusters import ClusterRules, Mention, cluster, compatible, distance_km, rebuild
+from dateline.places.gazetteer import distance_km
+from dateline.store.clusters import ClusterRules, Mention, cluster, compatible, rebuild
 from dateline.store.duckdb import Store
 from dateline.store.export import export, gdelt_columns
 
@@ -67,7 +68,7 @@ def test_cluster_ids_come_from_the_first_report_and_survive_later_ones():
 
 
 def test_distance_is_great_circle():
-    assert distance_km((48.8566, 2.3522), (51.5074, -0.1278)) == pytest.approx(344, abs=2)
+    assert distance_km(48.8566, 2.3522, 51.5074, -0.1278) == pytest.approx(344, abs=2)
 
 
 def _coded(doc_id, source_name, day):

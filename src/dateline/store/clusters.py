@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from dateline.places.gazetteer import distance_km
 from dateline.store.duckdb import Store
 
 #: Modalities of events that happened; planned, hypothetical, negated and requested ones did not.
 HAPPENED = ("asserted", "reported")
 #: What "same kind of event" means: the PLOVER type, or only its quad class.
 MATCH_LEVELS = ("type", "quad")
-EARTH_KM = 6371.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,10 @@ class ClusterRules:
             raise ValueError(f"cluster match must be one of {', '.join(MATCH_LEVELS)}, not {self.match!r}")
         if self.window_days < 0 or self.distance_km < 0:
             raise ValueError("the cluster window and distance cannot be negative")
+
+    def kind(self, mention: "Mention") -> str:
+        """What two mentions of one happening share: the PLOVER type, or only its quad class."""
+        return mention.type if self.match == "type" else mention.quad or mention.type
 
 
 @dataclass
@@ -82,20 +85,13 @@ def _party(country_a, sectors_a, country_b, sectors_b) -> bool:
     return not (sectors_a and sectors_b) or bool(sectors_a & sectors_b)
 
 
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _place(a: Mention, b: Mention, rules: ClusterRules) -> bool:
     """Places are compatible when one is unknown, else near enough (or the same first-level division
     when there are no coordinates to measure)."""
     if a.location_country and b.location_country and a.location_country != b.location_country:
         return False
     if a.lat is not None and b.lat is not None:
-        return distance_km((a.lat, a.lon), (b.lat, b.lon)) <= rules.distance_km
+        return distance_km(a.lat, a.lon, b.lat, b.lon) <= rules.distance_km
     if a.location_admin1 and b.location_admin1:
         return a.location_admin1 == b.location_admin1
     return True
@@ -103,8 +99,7 @@ def _place(a: Mention, b: Mention, rules: ClusterRules) -> bool:
 
 def compatible(a: Mention, b: Mention, rules: ClusterRules) -> bool:
     """True when `a` and `b` can be two reports of one happening."""
-    kind = (lambda m: m.type) if rules.match == "type" else (lambda m: m.quad or m.type)
-    return (kind(a) == kind(b) and abs((a.day - b.day).days) <= rules.window_days
+    return (rules.kind(a) == rules.kind(b) and abs((a.day - b.day).days) <= rules.window_days
             and _party(a.source_country, a.source_sectors, b.source_country, b.source_sectors)
             and _party(a.target_country, a.target_sectors, b.target_country, b.target_sectors)
             and _place(a, b, rules))
@@ -112,7 +107,7 @@ def compatible(a: Mention, b: Mention, rules: ClusterRules) -> bool:
 
 def cluster(mentions: Iterable[Mention], rules: ClusterRules) -> list[Cluster]:
     """Group mentions into clusters (deterministic: the same mentions give the same clusters)."""
-    kind = (lambda m: m.type) if rules.match == "type" else (lambda m: m.quad or m.type)
+    kind = rules.kind
     ordered = sorted(mentions, key=lambda m: (kind(m), m.day, m.event_id))
     clusters: list[Cluster] = []
     open_: list[Cluster] = []          # clusters of the current kind whose first date is within reach

@@ -109,14 +109,14 @@ def read_source(row: dict[str, Any]) -> list[dict[str, Any]]:
 def _parquet_documents(fs, path: str, source: str) -> Iterator[Document | DocumentError]:
     import pyarrow.parquet as pq
 
-    from dateline.ingest.tabular import _from_mapping
+    from dateline.ingest.tabular import read_mapping
 
     with fs.open(path, "rb") as handle:
         number = 0
         for batch in pq.ParquetFile(handle).iter_batches(batch_size=1024):
             for record in batch.to_pylist():
                 number += 1
-                yield _from_mapping(record, f"{source}:{number}")
+                yield read_mapping(record, f"{source}:{number}")
 
 
 def _item_row(index: int, position: int, item: Document | DocumentError) -> dict[str, Any]:

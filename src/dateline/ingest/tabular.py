@@ -41,7 +41,8 @@ def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes |
         yield number, None, length
 
 
-def _from_mapping(data: Any, origin: str) -> Document | DocumentError:
+def read_mapping(data: Any, origin: str) -> Document | DocumentError:
+    """One record of a JSON Lines, CSV or Parquet input as a document, or the reason it is none."""
     if not isinstance(data, dict):
         return DocumentError(ErrorKind.MALFORMED, f"expected a JSON object, got {type(data).__name__}", origin)
     try:
@@ -76,7 +77,7 @@ def read_jsonl_lines(lines: IO[bytes], name: str, encoding: str | None = None,
         except orjson.JSONDecodeError as error:
             yield DocumentError(ErrorKind.MALFORMED, f"invalid JSON: {error}", origin)
             continue
-        yield _from_mapping(data, origin)
+        yield read_mapping(data, origin)
 
 
 def read_jsonl_file(path: Path, encoding: str | None = None) -> Iterator[Document | DocumentError]:
@@ -133,4 +134,4 @@ def read_csv_file(path: Path, encoding: str | None = None) -> Iterator[Document 
             yield DocumentError(ErrorKind.MALFORMED,
                                 f"{len(row)} fields but the header names {len(columns)}", row_origin)
         else:
-            yield _from_mapping(dict(zip(columns, row + [""] * (len(columns) - len(row)))), row_origin)
+            yield read_mapping(dict(zip(columns, row + [""] * (len(columns) - len(row)))), row_origin)

@@ -31,11 +31,12 @@ LENGTHS = {"type": NAME_LENGTH, "mode": NAME_LENGTH, "actor": TEXT_LENGTH, "plac
            "q": TEXT_LENGTH, "cursor": CURSOR_LENGTH}
 #: The route's patterns read in ASCII only (its \d and \s also take other scripts' digits and spaces).
 NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+DATE = re.compile("[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 PATTERNS = {
     "country": re.compile("[A-Za-z]{3}"),
     "dyad": re.compile("[A-Za-z]{3}-[A-Za-z]{3}"),
-    "since": re.compile("[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"),
-    "until": re.compile("[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"),
+    "since": DATE,
+    "until": DATE,
     "bbox": re.compile(f" *{NUMBER} *(, *{NUMBER} *){{3}}"),
     "min_confidence": re.compile(r"[01](\.[0-9]{1,16})?"),
     "limit": re.compile("[1-9][0-9]{0,3}"),
@@ -67,7 +68,6 @@ def plain_query(query_string: bytes) -> dict[str, str] | None:
     if not 0 <= float(params.get("min_confidence", 0)) <= 1 or int(params.get("limit", 1)) > MAX_PAGE:
         return None
     return params
-
 
 
 class FastPages:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -14,6 +13,8 @@ from typing import Any, Iterable
 
 import orjson
 import yaml
+
+from dateline.text import strip_accents
 
 #: Package data directory holding the built KB and the curated sources it was built from.
 DATA = resources.files("dateline") / "data" / "actors"
@@ -35,11 +36,7 @@ _TOKEN = re.compile(r"[a-z0-9]+|'s\b|,")
 
 def fold(text: str) -> str:
     """Strip accents and unify quotes and dashes: 'Erdoğan' and 'Erdogan' fold the same."""
-    text = text.translate(_QUOTES)
-    if text.isascii():
-        return text  # nothing to decompose: most mentions, and the per-letter walk below is slow
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = strip_accents(text.translate(_QUOTES))
     # letters NFKD cannot split
     return plain.replace("ı", "i").replace("ø", "o").replace("ł", "l").replace("đ", "d").replace("ß", "ss")
 

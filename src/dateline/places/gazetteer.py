@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+
+from dateline.text import strip_accents
 
 #: How a name belongs to a place, strongest first (stored as the integer).
 NAME_KINDS = {"name": 0, "alt": 1, "alias": 1, "abbr": 2, "demonym": 3}
@@ -48,9 +49,7 @@ def kind_word(name: str) -> tuple[str, str | None]:
 
 def normalize(name: str) -> str:
     """The look-up key: accents folded, case folded, full stops and apostrophes dropped (U.S. = US)."""
-    if not name.isascii():  # ASCII has no accents to fold, and the per-letter walk is slow
-        name = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
-    return " ".join(name.translate(_PUNCT).casefold().split())
+    return " ".join(strip_accents(name).translate(_PUNCT).casefold().split())
 
 
 @dataclass(slots=True, frozen=True)

@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -89,8 +90,6 @@ class Gazetteer:
         self._db = connection
         # a name is looked up many times per document and across a corpus; entries are frozen
         self._lookups: OrderedDict[tuple[str, str | None], tuple[Candidate, ...]] = OrderedDict()
-        # whether a key names anything: asked for every capitalised word run of every story
-        self._known: OrderedDict[str, bool] = OrderedDict()
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Gazetteer":
@@ -125,17 +124,12 @@ class Gazetteer:
 
     def has_name(self, name: str) -> bool:
         key = normalize(name)
-        if not key:
-            return False
-        known = self._known.get(key)
-        if known is None:
-            known = self._db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
-            self._known[key] = known
-            if len(self._known) > LOOKUP_CACHE:
-                self._known.popitem(last=False)
-        else:
-            self._known.move_to_end(key)
-        return known
+        return bool(key) and self._known_key(key)
+
+    @lru_cache(maxsize=LOOKUP_CACHE)
+    def _known_key(self, key: str) -> bool:
+        # asked for every capitalised word run of every story, most of them the same few hundred
+        return self._db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
 
     def is_adjective(self, name: str) -> bool:
         """An English adjective that is also a place name ('Central', 'Mobile', 'Olympic')."""

@@ -42,6 +42,41 @@ def test_other_languages_are_detected_and_named(code):
     assert verdict.language == code and repr(code) in verdict.reason
 
 
+LONG_ENGLISH = (
+    "Turkish troops struck Syrian army positions overnight after an air strike in Idlib killed 36 "
+    "soldiers, the defence ministry said on Friday. Officials in Ankara said that the operation, which "
+    "had been planned for weeks, would go on until the government's forces withdrew from the area. "
+    "Russia, whose aircraft have supported them, called for talks."
+)
+#: Long texts whose languages share a few of the English marker words ("was", "had", "of").
+LONG_OTHER = {
+    "de": "Die Bundesregierung hat am Mittwoch nach langen Beratungen neue Sanktionen gegen Russland "
+          "beschlossen. Was der Kanzler dazu sagte, war deutlich: Man will die Lage in der Region nicht "
+          "weiter eskalieren lassen, aber auch nicht tatenlos zusehen. Die Opposition kritisierte, dass "
+          "das Paket zu spät komme und zu schwach sei, und forderte weitere Schritte.",
+    "nl": "De regering had woensdag na lang overleg nieuwe sancties tegen Rusland aangekondigd. Of die "
+          "maatregelen effect zullen hebben, was volgens de oppositie nog maar de vraag. De minister van "
+          "Buitenlandse Zaken zei dat het kabinet de situatie in de regio nauwlettend volgt en dat er "
+          "binnenkort overleg met de Europese partners is gepland.",
+    "fr": "The minister said the talks would resume. Le président a déclaré mercredi à Genève que les "
+          "négociations reprendraient après l'été, mais que les deux parties devaient d'abord s'entendre "
+          "sur un calendrier. Selon le ministère des Affaires étrangères, les délégations se rencontreront "
+          "de nouveau dans la capitale suisse au début du mois de septembre pour discuter du cessez-le-feu.",
+}
+
+
+def test_a_long_story_dense_with_english_function_words_needs_no_model():
+    verdict = check(LONG_ENGLISH)
+    assert verdict.english and verdict.language == "en" and "function words" in verdict.reason
+
+
+@pytest.mark.parametrize("code", sorted(LONG_OTHER))
+def test_languages_sharing_a_few_marker_words_still_go_to_the_model(code):
+    verdict = check(LONG_OTHER[code])
+    assert "function words" not in verdict.reason
+    assert not verdict.english and verdict.language == code
+
+
 def test_a_declared_language_is_taken_at_its_word():
     assert check(OTHER["fr"], "en-GB").english
     verdict = check(ENGLISH[0], "fr")

@@ -1,5 +1,9 @@
 """Is a document English? The declared `language` if any, else py3langid on a sample of the text.
 
+A long sample dense with English function words ("the", "of", "which") is English without asking
+the model: that settles nearly every news story in a few hundredths of a millisecond, where the
+model takes most of a millisecond. Anything else (short, sparse, mixed, foreign) goes to py3langid.
+
 dateline's lexicon, model and knowledge base are English: coding French or Russian text would
 turn out garbage events, so such a document is skipped as `not_english`. The check is built to
 spare English: it rejects only what the detector is sure of and where English is all but ruled
@@ -9,6 +13,7 @@ without scoring high as anything else.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +36,20 @@ MIN_CONFIDENCE = 0.5
 #: ...and English at most this much. On the dev gold (1,717 English texts) English never fell
 #: below 0.048; French, German, Russian, Arabic, Chinese or Turkish sentences give it 0.000.
 MAX_ENGLISH_PROBABILITY = 0.01
+#: Function words frequent in English and rare as words of other languages. Some are words elsewhere
+#: ("was" and "will" in German, "of", "had" and "been" in Dutch), which the share below allows for.
+ENGLISH_MARKERS = frozenset({
+    "the", "of", "and", "was", "were", "that", "with", "said", "has", "have", "had", "from", "this",
+    "which", "been", "would", "their", "they", "who", "its", "are",
+})
+#: A sample is taken for English by its markers when it has at least this many words, markers are
+#: at least this share of them, and this many different markers occur. In 3,228 English texts of
+#: 40 words or more (dev gold and NGEC stories), 99.4% pass; the languages spaCy gives examples for
+#: (German and Dutch among them) stay below 0.03.
+MARKER_MIN_WORDS = 40
+MARKER_MIN_SHARE = 0.08
+MARKER_MIN_DISTINCT = 4
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +87,9 @@ def check(text: str, language: str | None = None) -> Verdict:
     sample = " ".join(text[:SAMPLE_CHARS].split())
     if not _enough_letters(sample):
         return Verdict(True, None, "too little text to judge its language")
+    share = _marker_share(sample)
+    if share is not None:
+        return Verdict(True, "en", f"English function words are {share:.0%} of the text's words")
     ranked = dict(_identifier().rank(sample))
     best, confidence = max(ranked.items(), key=lambda item: item[1])
     english = ranked.get("en", 0.0)
@@ -88,3 +110,15 @@ def _enough_letters(sample: str) -> bool:
             if weight >= MIN_LETTER_BYTES:
                 return True
     return False
+
+
+def _marker_share(sample: str) -> float | None:
+    """The share of ENGLISH_MARKERS among the sample's words when it marks the text as English, else None."""
+    words = _WORDS.findall(sample.lower())
+    if len(words) < MARKER_MIN_WORDS:
+        return None
+    found = [word for word in words if word in ENGLISH_MARKERS]
+    share = len(found) / len(words)
+    if share < MARKER_MIN_SHARE or len(set(found)) < MARKER_MIN_DISTINCT:
+        return None
+    return share

@@ -88,6 +88,13 @@ def test_fuzzy_candidates_catch_transliterations(gazetteer):
     assert best.geonameid == 169179 and best.kind == "fuzzy"
 
 
+def test_exact_only_lookups_skip_near_spellings_without_hiding_them(gazetteer):
+    assert gazetteer.candidates("Jarablouss", fuzzy=False) == []
+    assert gazetteer.candidates("Jarablouss")[0].kind == "fuzzy"  # the skipped look-up was not remembered
+    assert gazetteer.candidates("Jarablouss", fuzzy=False)[0].kind == "fuzzy"  # one made is shared
+    assert [c.id for c in gazetteer.candidates("Aleppo", fuzzy=False)] == [c.id for c in gazetteer.candidates("Aleppo")]
+
+
 def test_fuzzy_candidates_do_not_invent_places(gazetteer):
     assert gazetteer.candidates("Qwertyuiop") == []
 

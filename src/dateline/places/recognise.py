@@ -166,7 +166,8 @@ class Recogniser:
         if word in people.first or (after is not None and after.lower_ in people.last):
             return True
         if word in people.last:
-            return not any(c.feature == "country" and c.kind == "name" for c in self.gazetteer.candidates(span.text))
+            return not any(c.feature == "country" and c.kind == "name"
+                           for c in self.gazetteer.candidates(span.text, fuzzy=False))
         return False
 
     def _acronym(self, text: str) -> bool:
@@ -174,7 +175,8 @@ class Recogniser:
         bare = text.replace(".", "")
         if not (bare.isupper() and len(bare) <= 4):
             return False
-        return not any(c.kind in {"alt", "abbr"} and c.feature != "city" for c in self.gazetteer.candidates(text))
+        return not any(c.kind in {"alt", "abbr"} and c.feature != "city"
+                       for c in self.gazetteer.candidates(text, fuzzy=False))
 
     def _person(self, span: Span, people: People) -> list[Mention]:
         """A one-word PERSON that is a country ('Tunisia was ...') or a town after a locative or a
@@ -185,7 +187,7 @@ class Recogniser:
         after = doc[span.end] if span.end < len(doc) else None
         if after is not None and after.lower_ in SPEECH_VERBS:
             return []
-        candidates = self.gazetteer.candidates(span.text)
+        candidates = self.gazetteer.candidates(span.text, fuzzy=False)  # only names and alternates count
         if any(c.feature == "country" and c.kind in {"name", "alt"} for c in candidates):
             return [Mention(span.start_char, span.end_char, span.text, "PERSON")]
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
@@ -225,7 +227,7 @@ class Recogniser:
         """A country, admin1 unit, region or a town of 100k: not the 'Garden' of 'Rose Garden'."""
         return any(
             c.kind == "name" and (c.feature in STRONG_FEATURES or c.population >= STRONG_CITY_POPULATION)
-            for c in self.gazetteer.candidates(text)
+            for c in self.gazetteer.candidates(text, fuzzy=False)
         )
 
     def _country(self, text: str) -> bool:
@@ -234,7 +236,7 @@ class Recogniser:
     def _sizeable_town(self, text: str) -> bool:
         return any(
             c.feature == "city" and c.kind == "name" and c.population >= CHECKED_CITY_POPULATION
-            for c in self.gazetteer.candidates(text)
+            for c in self.gazetteer.candidates(text, fuzzy=False)
         )
 
     def _place_kind(self, text: str) -> str | None:

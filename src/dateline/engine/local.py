@@ -55,7 +55,7 @@ def _watch_parent() -> None:
 def _code_chunk(items: list[Document | DocumentError]) -> list[tuple[bytes | None, DocumentError | None]]:
     """Each item's coded JSON and error: the parent has the documents, so they do not travel back,
     and JSON bytes cross the pipe faster than pickled records."""
-    return [(orjson.dumps(result.coded.to_dict()) if result.coded is not None else None, result.error)
+    return [(result.coded.to_json() if result.coded is not None else None, result.error)
             for result in _worker_pipeline.code(items)]
 
 

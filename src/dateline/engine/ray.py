@@ -163,7 +163,7 @@ class CodingActor:
             else:
                 todo.append((row, document))
         for (row, _), result in zip(todo, self.pipeline.code([document for _, document in todo])):
-            row["coded"] = orjson.dumps(result.coded.to_dict())
+            row["coded"] = result.coded.to_json()
             row["error"] = _error_json(result.error)
             row["status"] = "failed" if result.error else "coded"
         return {name: [row[name] for row in rows] for name in rows[0]} if rows else batch

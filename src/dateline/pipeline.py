@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -76,6 +77,23 @@ class CodedData:
 
     def to_dict(self) -> dict:
         return self.data
+
+
+@contextmanager
+def settled() -> Iterator[None]:
+    """While a corpus is coded in this process, what is alive when it starts (the loaded models
+    and knowledge above all) stays out of the cyclic garbage collector's passes, which otherwise
+    walk those ~200,000 objects every few hundred stories (0.55 -> 0.09 ms an article of
+    collection on NGEC stories). Undone at the end, so a library caller's objects are collected
+    as before, only later; nothing when objects are frozen already (a worker that settled)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class Pipeline:

@@ -40,6 +40,30 @@ def test_a_short_input_is_coded_in_process_in_order():
     assert [r.document.id if r.document else None for r in results] == ["d0", "d1", None, "d2", "d3", "d4"]
 
 
+def test_in_process_coding_keeps_loaded_objects_out_of_the_collector_until_done():
+    import gc
+
+    class FreezeWatcher(LineCoder):
+        def code(self, documents):
+            for result in super().code(documents):
+                seen.append(gc.get_freeze_count())
+                yield result
+
+    seen: list[int] = []
+    items = [Document(id=f"d{i}", text=f"line {i}") for i in range(3)]
+    assert gc.get_freeze_count() == 0
+    assert len(list(code_local(items, Settings(n_process=1), pipeline=FreezeWatcher()))) == 3
+    assert len(seen) == 3 and min(seen) > 0      # frozen while coding
+    assert gc.get_freeze_count() == 0            # and given back to the collector after
+    gc.freeze()                                  # a process that froze its own objects keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        list(code_local(items, Settings(n_process=1), pipeline=FreezeWatcher()))
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.model
 def test_one_and_two_workers_code_the_same(tmp_path):
     corpus = tmp_path / "corpus.jsonl"

@@ -20,7 +20,7 @@ import orjson
 
 from dateline.config import Settings
 from dateline.errors import DatelineError, DocumentError
-from dateline.pipeline import CodedData, Pipeline, Result
+from dateline.pipeline import CodedData, Pipeline, Result, settled
 from dateline.records import Document
 
 #: How often a worker checks that its parent is alive (seconds).
@@ -80,7 +80,8 @@ def code_local(items: Iterable[Document | DocumentError], settings: Settings,
     head = list(itertools.islice(items, workers * chunk_size + 1))
     if workers == 1 or len(head) <= chunk_size:
         pipeline = pipeline or Pipeline.load(settings)
-        yield from pipeline.code(itertools.chain(head, items))
+        with settled():
+            yield from pipeline.code(itertools.chain(head, items))
         return
     yield from _pooled(itertools.chain(head, items), settings, workers, chunk_size)
 

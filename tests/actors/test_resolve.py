@@ -171,6 +171,17 @@ def test_misspelt_or_transliterated_names_still_resolve(resolver, text, name):
     assert resolver.resolve(text, "2022-03-01").actor.name == name
 
 
+def test_the_fuzzy_name_index_counts_each_names_characters_as_the_query_is_counted():
+    from dateline.actors.resolve import _NameIndex
+
+    names = ["vladimir putin", "recep tayyip erdogan", "al-qaeda in iraq", "côte d'ivoire army", "x y"]
+    index = _NameIndex(names)
+    for row, name in enumerate(index.names):
+        counts = index._counts(name)  # how a query is counted: other characters share the last slot
+        assert index.counts[row].tolist() == counts and int(index.masks[row]) == index._mask(counts)
+    assert index.nearest("vladimir poutin", 80)[0] == "vladimir putin"
+
+
 @pytest.mark.parametrize("text, country", [("Dehli police", "IND"), ("Kazahks", "KAZ")])
 def test_one_misspelt_place_word_is_corrected(resolver, text, country):
     assert resolver.resolve(text).actor.country == country

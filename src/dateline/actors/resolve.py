@@ -759,11 +759,20 @@ class _NameIndex:
     def __init__(self, names):
         self.names = sorted(names, key=lambda name: (len(name), name))
         self.lengths = numpy.array([len(name) for name in self.names], dtype=numpy.int64)
-        self.counts = numpy.array([self._counts(name) for name in self.names], dtype=numpy.int16).reshape(
-            len(self.names), len(self.ALPHABET) + 1)
+        # every name's character counts at once (a loop over 29,000 names took 0.2 s, on the first
+        # fuzzy look-up of a run): each character's slot, counted per (name, slot)
+        slots = len(self.ALPHABET) + 1
+        table = numpy.full(128, slots - 1, dtype=numpy.int64)  # any other character: the last slot
+        table[[ord(ch) for ch in self.ALPHABET]] = numpy.arange(slots - 1)
+        codes = numpy.frombuffer("".join(self.names).encode("utf-32-le"), dtype=numpy.uint32)
+        slot = numpy.where(codes < 128, table[numpy.minimum(codes, 127)], slots - 1)
+        owner = numpy.repeat(numpy.arange(len(self.names)), self.lengths)
+        self.counts = numpy.bincount(owner * slots + slot, minlength=len(self.names) * slots).reshape(
+            len(self.names), slots).astype(numpy.int16)
         # which characters a name holds, one bit each: a character one name has and the other lacks
         # is at least one edit, and bits compare 40 characters in one instruction
-        self.masks = numpy.array([self._mask(c) for c in self.counts], dtype=numpy.uint64)
+        bits = numpy.left_shift(numpy.uint64(1), numpy.arange(slots, dtype=numpy.uint64))
+        self.masks = ((self.counts > 0) * bits).sum(axis=1, dtype=numpy.uint64)
 
     @classmethod
     def _counts(cls, text: str) -> list[int]:

@@ -95,6 +95,17 @@ def test_exact_only_lookups_skip_near_spellings_without_hiding_them(gazetteer):
     assert [c.id for c in gazetteer.candidates("Aleppo", fuzzy=False)] == [c.id for c in gazetteer.candidates("Aleppo")]
 
 
+def test_fuzzy_look_ups_share_one_scan_per_two_letter_beginning(gazetteer):
+    gazetteer._keys_from.cache_clear()
+    found = [gazetteer.candidates(name)[0].geonameid for name in ("Jarrabulus", "Jaraboulus", "Jarabuluss")]
+    assert found == [169179] * 3
+    info = gazetteer._keys_from.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+    keys, lengths = gazetteer._keys_from("ja")
+    assert list(keys) == sorted(keys) and all(k.startswith("ja") for k in keys)
+    assert lengths.tolist() == [len(k) for k in keys]
+
+
 def test_fuzzy_candidates_do_not_invent_places(gazetteer):
     assert gazetteer.candidates("Qwertyuiop") == []
 

@@ -134,13 +134,15 @@ class Gazetteer:
         row = self._db.execute(f"SELECT {_COLUMNS}, 0 FROM places p WHERE p.id = ?", (place_id,)).fetchone()
         return self._candidate(row, 100.0) if row else None
 
+    @lru_cache(maxsize=LOOKUP_CACHE)
     def has_name(self, name: str) -> bool:
+        # asked for every capitalised word run of every story, most of them the same few hundred
         key = normalize(name)
         return bool(key) and self._known_key(key)
 
     @lru_cache(maxsize=LOOKUP_CACHE)
     def _known_key(self, key: str) -> bool:
-        # asked for every capitalised word run of every story, most of them the same few hundred
+        # spellings of one key ('U.S.', 'US') share the query
         return self._db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
 
     def is_adjective(self, name: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from dateline.nlp import tokens_of
+from dateline.nlp import doc_text, tokens_of
 from dateline.places.gazetteer import Candidate, Gazetteer, kind_word
 
 #: NER labels whose spans are places whether or not the gazetteer knows them.
@@ -270,24 +270,29 @@ class Recogniser:
         """
         out = []
         words = tokens_of(doc)
+        # each token's label and capitalisation read once: the windows below ask again and again
+        text = doc_text(doc)
+        labels = [token.ent_type_ for token in words]
+        capital = [_capitalised(token) for token in words]
         i = 0
         while i < len(words):
             token = words[i]
-            if token.ent_type_ in IGNORED_LABELS or not _capitalised(token) or _overlaps(
-                token.idx, token.idx + len(token), taken
-            ):
+            if labels[i] in IGNORED_LABELS or not capital[i] or _overlaps(token.idx, token.idx + len(token), taken):
                 i += 1
                 continue
-            inside = token.ent_type_ != ""
+            inside = labels[i] != ""
             matched = None
             for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
-                window = words[i : i + n]
-                if any(t.ent_type_ in IGNORED_LABELS for t in window):
+                if any(labels[k] in IGNORED_LABELS for k in range(i, i + n)):
                     continue
-                if not all(_capitalised(t) or (t.lower_ in NAME_JOINERS and 0 < k < n - 1) for k, t in enumerate(window)):
+                if not all(capital[k] or (words[k].lower_ in NAME_JOINERS and 0 < k - i < n - 1)
+                           for k in range(i, i + n)):
                     continue
-                if any("\n" in t.text or "\n" in t.whitespace_ for t in window[:-1]):
+                if any("\n" in t.text or "\n" in t.whitespace_ for t in words[i : i + n - 1]):
                     continue
+                last = words[i + n - 1]
+                if not self.gazetteer.has_name(text[token.idx : last.idx + len(last)]):
+                    continue  # most windows name no place: settled before a Span is made
                 mention = self._scan_match(doc[i : i + n], inside)
                 if mention is not None:
                     matched = (mention, n)

@@ -209,12 +209,15 @@ class CodedDocument(Record):
 
     def to_dict(self) -> dict[str, Any]:
         data = Record.to_dict(self)
-        extra = data.pop("extra")
-        # carried-through fields follow the coder's own and never overwrite them
-        return {**data, **{key: value for key, value in extra.items() if key not in data}}
+        return _carried_after(data, data.pop("extra"))
 
     def to_json(self) -> bytes:
         """`to_dict()` as JSON bytes, with orjson writing the nested records straight from their
         fields (they have no private ones): a quarter of the time, for workers that send lines back."""
         data = {name: getattr(self, name) for name in _public_fields(type(self)) if name != "extra"}
-        return orjson.dumps({**data, **{key: value for key, value in self.extra.items() if key not in data}})
+        return orjson.dumps(_carried_after(data, self.extra))
+
+
+def _carried_after(data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """The coder's fields, then the input's carried-through ones, which never overwrite them."""
+    return {**data, **{key: value for key, value in extra.items() if key not in data}}

@@ -305,8 +305,10 @@ class Recogniser:
         return out
 
     def _scan_match(self, span: Span, inside: bool) -> Mention | None:
+        """A window the gazetteer has a name for (the scan asks that before making the span) as a
+        mention, unless it names something else or is no place in its context."""
         text = span.text
-        if not self.gazetteer.has_name(text) or _named_thing(span):
+        if _named_thing(span):
             return None
         candidates = self.gazetteer.candidates(text)
         dateline = self._dateline(span)

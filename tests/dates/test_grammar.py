@@ -11,8 +11,13 @@ from dateline.dates.grammar import DIGIT, fold, has_digit, load_grammar, needles
 
 
 @pytest.mark.parametrize(("source", "expected"), [
-    (r"(?i:to(?:day|night))\s+x", [{"today", "tonight"}, {"x"}]),  # a shared prefix is spelt out again
-    (r"(?P<n>\d+)\s+(?i:days?)\s+ago", [{DIGIT}, {"day"}, {"ago"}]),  # each part a match must hold
+    (r"(?i:to(?:day|night))\s+x", [{"today x", "tonight x"}]),  # a shared prefix is spelt out again
+    (r"(?P<n>\d+)\s+(?i:days?)\s+ago", [{DIGIT}, {" day ago", " days ago"}]),  # each part a match must hold
+    (r"from\s+now|from\snow| \s*hence", [{"from now", "hence"}]),  # whitespace runs read as one space
+    (r"a[\s-]+b", [{"a"}, {"b"}]),                              # a class that is not all whitespace
+    (r"(?:one|two|three|four|five|six)\s+(?:days|weeks|months|years|decades|centuries)\s+ago",
+     [{"one ", "two ", "three ", "four ", "five ", "six "}, {"days ago", "weeks ago", "months ago", "years ago",
+                                                             "decades ago", "centuries ago"}]),  # too many together: split
     (r"(?:Mon|Tues)day(?:'s)?", [{"monday", "tuesday"}]),       # "monday's" holds "monday"
     (r"(?<!\w)[0-9]{4}(?!\d)", [{DIGIT}]),
     (r"x?(?:y|z\w*)", [{"y", "z"}]),                            # each branch lends its own
@@ -29,6 +34,12 @@ def test_a_text_without_a_needle_is_not_scanned_and_one_with_it_is():
     assert holiday.may_match(fold("Talks resume after CHRISTMAS."), False)
 
 
+def test_a_run_of_whitespace_reads_as_the_one_space_a_needle_spells():
+    ago = next(p for p in load_grammar().patterns if p.kind == "ago")
+    assert not ago.may_match(fold("Two days from the border, now."), False)
+    assert ago.may_match(fold("two\n days \u00a0from\tnow"), False)
+
+
 _WORDS = ["May", "may", "March", "Dec.", "decided", "Friday", "FRIDAY's", "last", "next", "week", "ago", "two",
           "days", "from", "now", "the", "day", "before", "after", "that", "same", "year", "Christmas", "Eve",
           "fiscal", "FY", "a.m.", "pm", "GMT", "1998", "2020", "03", "12", "٣", "2020-03-04", "4/5/2020", "1990s",
@@ -40,7 +51,7 @@ _WORDS = ["May", "may", "March", "Dec.", "decided", "Friday", "FRIDAY's", "last"
 @example(["theſe", "days"], [" "] * 25)         # case-blind matching takes the long s for an s...
 @example(["fıscal", "2020"], [" "] * 25)        # ...and the dotless i for an i
 @given(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(min_size=1, max_size=4)), max_size=25),
-       st.lists(st.sampled_from([" ", "", "  ", "\n"]), min_size=25, max_size=25))
+       st.lists(st.sampled_from([" ", "", "  ", "\n", " \t", "\u00a0", "\u2009\n "]), min_size=25, max_size=25))
 def test_skipping_by_needles_finds_what_scanning_every_pattern_finds(words, gaps):
     text = "".join(word + gap for word, gap in zip(words, gaps))
     grammar = load_grammar()

@@ -23,8 +23,9 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 #: A needle standing for "any digit" (Unicode's, as `\d` reads them).
 DIGIT = "\\d"
 _ANY_DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
 #: Past this many strings a run of literals and alternatives stops being spelt out.
-_MAX_STRINGS = 256
+_MAX_STRINGS = 32
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ class Pattern:
 
 def fold(text: str) -> str:
     """`text` as `Pattern.may_match` reads it: case-folded, so that every letter a case-blind match
-    takes reads as the pattern's own ('ı', which matches 'i', is the one fold leaves alone)."""
-    return text.casefold().replace("ı", "i")
+    takes reads as the pattern's own ('ı', which matches 'i', is the one fold leaves alone), and each
+    run of whitespace one space, as a needle spells `\\s+` ("from now" for `from\\s+now`)."""
+    return _SPACES.sub(" ", text.casefold().replace("ı", "i"))
 
 
 def has_digit(text: str) -> bool:
@@ -76,7 +78,9 @@ def _strings(items: list) -> set[str] | None:
     """The exact (case-folded) strings `items` match, when they are few and finite."""
     out = {""}
     for op, av in items:
-        if op is sre.LITERAL:
+        if _spaces(op, av):
+            options = {" "}  # one whitespace character or a run of them: one space once folded
+        elif op is sre.LITERAL:
             options = {chr(av).casefold()}
         elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
             options = {""}  # zero-width: adds nothing to the text matched
@@ -98,8 +102,17 @@ def _strings(items: list) -> set[str] | None:
             return None
         if options is None or len(out) * len(options) > _MAX_STRINGS:
             return None
-        out = {a + b for a, b in product(out, options)}
+        out = {_SPACES.sub(" ", a + b) for a, b in product(out, options)}
     return out
+
+
+def _spaces(op, av) -> bool:
+    """True for `\\s`, a whitespace literal, or a repeat of one of them that must occur once or more."""
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+        return av[0] >= 1 and len(av[2]) == 1 and _spaces(*av[2][0])
+    if op is sre.LITERAL:
+        return chr(av).isspace()
+    return op is sre.IN and len(av) == 1 and av[0] == (sre.CATEGORY, sre.CATEGORY_SPACE)
 
 
 def _sequence_offers(items: list) -> list[frozenset[str]]:

@@ -19,6 +19,11 @@ GROUP_KINDS = frozenset({"role", "group"})
 PRONOUN_WINDOW = 12
 #: Words of a description that say nothing about which person is meant.
 _FILLER = frozenset({"the", "a", "an", "'s", "s", "this", "that", "said", "also", "then"})
+#: First words of a description that may name someone seen earlier ("the Kremlin spokesman").
+_DEFINITE = frozenset({"the", "this", "that"})
+#: First words that may begin a mention `recall` can resolve; any other word in plain letters
+#: stays among its tokens, so the mention is neither all pronouns nor a description.
+_RECALLING = PERSONAL_PRONOUNS | PLURAL_PRONOUNS | _FILLER | _DEFINITE
 
 
 @dataclass
@@ -48,6 +53,9 @@ class Coref:
         earlier whose mention shared those words, or who holds that office for that country."""
         from dateline.actors.resolve import Resolution
 
+        first = text.split(None, 1)[0].lower() if text and not text.isspace() else ""
+        if first.isascii() and first.isalpha() and first not in _RECALLING:
+            return None  # a plain first word that is no pronoun, filler or "the": a name, not a reference
         words = frozenset(tokens(text)) - _FILLER
         if not words:
             return None
@@ -65,8 +73,7 @@ class Coref:
             return Resolution(replace(group.actor, text=text, start=None, end=None), group.kind,
                               [f"pronoun '{text}' -> last group mentioned: {group.actor.text}",
                                *group.reasons], group.score * 0.8)
-        first = text.strip().split()[0].lower() if text.strip() else ""
-        if first not in ("the", "this", "that"):
+        if first not in _DEFINITE:
             return None
         own = resolver.resolve(text, date)
         if own is None or own.kind == "person":

@@ -135,6 +135,7 @@ def role_at(entity: Entity, date: str) -> tuple[Role | None, str]:
     return Role(first.country, [], None, None, None, first.source), f"no role yet at {date}"
 
 
+@lru_cache(maxsize=1024)
 def _mid(date: str) -> str:
     """A date of month or year precision stands for the middle of that period ('2020' -> '2020-07-01')."""
     date = date[:10]
@@ -661,6 +662,8 @@ class ActorResolver:
         after 'in', 'near', 'at' or 'from' counts, since nationalities there describe other actors."""
         cased = _cased_tokens(context)
         toks = [t.lower() for t in cased]
+        if len(toks) > SHORT_CONTEXT and LOCATIVE.isdisjoint(toks[:-1]):
+            return None  # no locative word with a word after it: nothing below could count
         matches = self._matches(toks, cased)
         if len(toks) > SHORT_CONTEXT:
             for m in matches:

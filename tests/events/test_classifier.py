@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from dateline.events.classifier import (
-    NONE, TYPES, EventClassifier, FeatureSettings, featurize, feature_strings, hash_feature, stem,
+    NONE, TYPES, EventClassifier, FeatureSettings, LinearModel, featurize, feature_strings, hash_feature, stem,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,6 +69,29 @@ def test_feature_strings_fold_digits_and_case() -> None:
 def test_featurize_of_empty_text_is_empty() -> None:
     buckets, values = featurize("  ...  ", FeatureSettings())
     assert buckets.size == 0 and values.size == 0
+
+
+# -- linear model ----------------------------------------------------------------------------
+
+def test_buckets_find_their_weight_rows_and_unseen_ones_none() -> None:
+    model = LinearModel(labels=("A", "B"), buckets=np.array([3, 7, 40], dtype=np.int64),
+                        weights=np.array([[1, 0], [0, 2], [3, 3]], dtype=np.float32),
+                        bias=np.zeros(2, dtype=np.float32))
+    assert model.row_of(np.array([0, 3, 7, 8, 40, 41, 2**20], dtype=np.int64)).tolist() == [-1, 0, 1, -1, 2, -1, -1]
+    unseen_only = (np.array([5, 99], dtype=np.int64), np.full(2, 0.5, dtype=np.float32))
+    both = (np.array([3, 40, 1000], dtype=np.int64), np.full(3, 0.5, dtype=np.float32))
+    assert model.logits([unseen_only, both]).tolist() == [[0.0, 0.0], [2.0, 1.5]]
+
+
+def test_shipped_logits_are_the_rows_a_binary_search_finds(shipped: EventClassifier) -> None:
+    model = shipped.type_model
+    rows = shipped.featurize(["Police arrested 12 protesters in Lagos on Friday.", "Zyzzyva qwerty."])
+    expected = np.tile(model.bias, (len(rows), 1)).astype(np.float64)
+    for i, (buckets, values) in enumerate(rows):
+        pos = np.minimum(np.searchsorted(model.buckets, buckets), model.buckets.size - 1)
+        known = model.buckets[pos] == buckets
+        expected[i] += values[known] @ model.weights[pos[known]]
+    assert np.array_equal(model.logits(rows), expected)
 
 
 # -- shipped model ---------------------------------------------------------------------------

@@ -46,3 +46,19 @@ def test_cached_tokens_heads_and_ancestors_are_spacys(nlp):
     assert all([t.i for t in words_of(sentence)] == [t.i for t in sentence] for sentence in doc.sents)
     release(doc)
     assert not any(key.startswith("dateline_") and key != "dateline_text" for key in doc.user_data)
+
+
+def test_a_remembered_phrase_is_the_one_worked_out_and_goes_with_release(nlp):
+    from dateline.events.arguments import _phrase, phrase
+    from dateline.nlp import release
+
+    doc = nlp(TEXT)
+    strike = next(t for t in doc if t.text == "strike")
+    military = next(t for t in doc if t.text == "military")
+    for head, avoid in ((military, None), (strike, None), (strike, strike.head), (military, strike)):
+        first = phrase(head, avoid)
+        assert phrase(head, avoid) is first                     # asked again: the same span
+        assert (first.start, first.end) == (_phrase(head, avoid).start, _phrase(head, avoid).end)
+    assert phrase(strike) is not phrase(strike, strike.head)    # `avoid` is part of what is remembered
+    release(doc)
+    assert "dateline_memos" not in doc.user_data

@@ -64,6 +64,7 @@ def span_text(span: Span) -> str:
 TIME_ENTS = frozenset({"DATE", "TIME"})
 #: doc.user_data keys of the per-document caches below; `release` drops them.
 _TOKENS, _HEADS, _CHILDREN, _SENTENCES = "dateline_tokens", "dateline_heads", "dateline_children", "dateline_sentences"
+_MEMOS = "dateline_memos"
 
 
 def tokens_of(doc: Doc) -> list[Token]:
@@ -129,9 +130,21 @@ def words_of(span: Span) -> list[Token]:
     return tokens_of(span.doc)[span.start:span.end]
 
 
+def memo(doc: Doc, name: str) -> dict:
+    """A dict, one per document and `name`, for what a function works out from the parse and is
+    asked again (a phrase for each argument option of each event); `release` drops it."""
+    memos = doc.user_data.get(_MEMOS)
+    if memos is None:
+        memos = doc.user_data[_MEMOS] = {}
+    table = memos.get(name)
+    if table is None:
+        table = memos[name] = {}
+    return table
+
+
 def release(doc: Doc) -> None:
     """Drop the per-document caches (they hold Token objects, which hold the Doc)."""
-    for name in (_TOKENS, _HEADS, _CHILDREN, _SENTENCES):
+    for name in (_TOKENS, _HEADS, _CHILDREN, _SENTENCES, _MEMOS):
         doc.user_data.pop(name, None)
 
 

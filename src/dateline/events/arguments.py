@@ -10,7 +10,7 @@ from typing import Iterator
 import yaml
 from spacy.tokens import Span, Token
 
-from dateline.nlp import TIME_ENTS, children, tokens_of
+from dateline.nlp import TIME_ENTS, children, memo, tokens_of
 
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 #: Children cut from an actor's noun phrase: clauses and prepositional tails say more than who.
@@ -76,6 +76,15 @@ def phrase(head: Token, avoid: Token | None = None) -> Span:
     A phrase never swallows `avoid` (the trigger): when the parse hangs the clause under the noun,
     only the head and the words before it are kept.
     """
+    found = memo(head.doc, "phrase")
+    key = (head.i, -1 if avoid is None else avoid.i)
+    span = found.get(key)
+    if span is None:
+        span = found[key] = _phrase(head, avoid)
+    return span
+
+
+def _phrase(head: Token, avoid: Token | None) -> Span:
     keep = {head.i}
     stack = [head]
     words = tokens_of(head.doc)

@@ -291,9 +291,10 @@ class Recogniser:
                 if any("\n" in t.text or "\n" in t.whitespace_ for t in words[i : i + n - 1]):
                     continue
                 last = words[i + n - 1]
-                if not self.gazetteer.has_name(text[token.idx : last.idx + len(last)]):
+                name = text[token.idx : last.idx + len(last)]
+                if not self.gazetteer.has_name(name):
                     continue  # most windows name no place: settled before a Span is made
-                mention = self._scan_match(doc[i : i + n], inside)
+                mention = self._scan_match(doc[i : i + n], name, inside)
                 if mention is not None:
                     matched = (mention, n)
                     break
@@ -304,10 +305,9 @@ class Recogniser:
                 i += 1
         return out
 
-    def _scan_match(self, span: Span, inside: bool) -> Mention | None:
-        """A window the gazetteer has a name for (the scan asks that before making the span) as a
-        mention, unless it names something else or is no place in its context."""
-        text = span.text
+    def _scan_match(self, span: Span, text: str, inside: bool) -> Mention | None:
+        """A window the gazetteer has a name for (the scan asks that before making the span), whose
+        text is `text`, as a mention, unless it names something else or is no place in its context."""
         if _named_thing(span):
             return None
         candidates = self.gazetteer.candidates(text)

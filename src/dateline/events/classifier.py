@@ -121,7 +121,7 @@ class LinearModel:
     weights: np.ndarray        # (n_kept, n_labels) float32
     bias: np.ndarray           # (n_labels,) float32
     temperature: float = 1.0   # fitted on held-out logits so that probabilities are calibrated
-    _rows: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _rows: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)  # see row_of
 
     def row_of(self, buckets: np.ndarray) -> np.ndarray:
         """Each bucket's row in `weights`, -1 for a bucket unseen in training.

@@ -48,6 +48,35 @@ def test_cached_tokens_heads_and_ancestors_are_spacys(nlp):
     assert not any(key.startswith("dateline_") and key != "dateline_text" for key in doc.user_data)
 
 
+def test_words_read_the_parse_as_spacys_tokens_do(nlp):
+    from spacy.tokens import Token
+
+    from dateline.nlp import Word, release, tokens_of
+
+    docs = list(nlp.pipe([TEXT, "Hamas fired 20 rockets at Ashkelon; the IDF responded within hours.",
+                          "U.S.-led talks, staged in Doha, were hoped to end the war."]))
+    assert [w.lemma_ for w in tokens_of(docs[2]) if w.text == "staged"] == ["stage"]   # lemma mended first
+    for doc in docs:
+        words = tokens_of(doc)
+        for word, token in zip(words, doc, strict=True):
+            assert isinstance(word, Word) and isinstance(word, Token) and word == token
+            assert (word.pos_, word.dep_, word.lemma_, word.lower_, word.text) == (
+                token.pos_, token.dep_, token.lemma_, token.lower_, token.text)
+            assert word.head is words[token.head.i]             # a word's head is the document's word
+            assert (word.tag_, word.ent_type_, word.idx) == (token.tag_, token.ent_type_, token.idx)
+        release(doc)
+        assert tokens_of(doc) is not words                      # made again after release
+
+
+def test_the_names_table_forgets_past_its_limit(nlp):
+    from dateline.nlp import _Names
+
+    names = _Names(nlp.vocab.strings, limit=3)
+    keys = [nlp.vocab.strings[word] for word in ("war", "peace", "talks", "truce")]
+    assert [names[k] for k in keys] == ["war", "peace", "talks", "truce"]
+    assert len(names) == 1                                      # emptied on the fourth
+
+
 def test_a_remembered_phrase_is_the_one_worked_out_and_goes_with_release(nlp):
     from dateline.events.arguments import _phrase, phrase
     from dateline.nlp import release

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dateline.events.classifier import (
     NONE, TYPES, EventClassifier, FeatureSettings, LinearModel, featurize, feature_strings, hash_feature, stem,
@@ -58,6 +60,18 @@ def test_featurize_is_stable_sorted_and_l2_normalised() -> None:
     assert np.all(np.diff(buckets) > 0)
     assert buckets.max() < 2 ** settings.n_bits
     assert np.isclose(float(np.sum(values ** 2)), 1.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("abcdeilnorsty0123 '\u2019`.-AEIST\u00e9\n")), max_size=80),
+       options=st.tuples(st.integers(8, 24), st.booleans(), st.booleans(), st.booleans(), st.booleans()))
+def test_featurize_hashes_the_features_it_names(text, options) -> None:
+    # featurize carries CRCs over from each token instead of hashing every feature string: the
+    # buckets must be exactly those of the named features, whatever the settings
+    n_bits, words, stems, bigrams, trigrams = options
+    feature_settings = FeatureSettings(n_bits, words, stems, bigrams, trigrams)
+    named = sorted({hash_feature(f, n_bits) for f in feature_strings(text, feature_settings)})
+    assert featurize(text, feature_settings)[0].tolist() == named
 
 
 def test_feature_strings_fold_digits_and_case() -> None:

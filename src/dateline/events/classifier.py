@@ -102,10 +102,40 @@ def hash_feature(feature: str, n_bits: int) -> int:
     return zlib.crc32(feature.encode("utf-8")) & ((1 << n_bits) - 1)
 
 
+#: CRC-32 of each feature kind's prefix: CRC-32 runs on, so crc32(rest, crc32(prefix)) is the
+#: CRC-32 of the whole feature string, and a token's share can be worked out once.
+_WORD, _STEM, _BIGRAM = (zlib.crc32(prefix) for prefix in (b"w:", b"s:", b"b:"))
+
+
+@lru_cache(maxsize=65536)
+def _token_crcs(token: str) -> tuple[int, int, int, bytes]:
+    """A token's CRCs as a word unigram and as a stem unigram, the running CRC of a bigram it
+    begins ("b:" + stem + " "), and its stem's bytes, which end a bigram."""
+    stemmed = stem(token).encode("utf-8")
+    return (zlib.crc32(token.encode("utf-8"), _WORD), zlib.crc32(stemmed, _STEM),
+            zlib.crc32(b" ", zlib.crc32(stemmed, _BIGRAM)), stemmed)
+
+
+def _hashes(text: str, settings: FeatureSettings) -> set[int]:
+    """{hash_feature(f) for f in feature_strings(text)}, without making the strings: each token's
+    CRCs are remembered, and a bigram's is its first stem's running CRC carried over the second's."""
+    mask = (1 << settings.n_bits) - 1
+    crcs = [_token_crcs(token) for token in tokenize(text)]
+    out: set[int] = set()
+    if settings.word_unigrams:
+        out.update(c[0] & mask for c in crcs)
+    if settings.stem_unigrams:
+        out.update(c[1] & mask for c in crcs)
+    if settings.stem_bigrams:
+        out.update(zlib.crc32(second[3], first[2]) & mask for first, second in zip(crcs, crcs[1:]))
+    if settings.stem_trigrams:
+        out.update(hash_feature(f, settings.n_bits) for f in feature_strings(text, settings) if f[0] == "t")
+    return out
+
+
 def featurize(text: str, settings: FeatureSettings) -> tuple[np.ndarray, np.ndarray]:
     """Sorted unique bucket indices and their L2-normalised binary values for one text."""
-    buckets = np.array(sorted({hash_feature(f, settings.n_bits) for f in feature_strings(text, settings)}),
-                       dtype=np.int64)
+    buckets = np.array(sorted(_hashes(text, settings)), dtype=np.int64)
     if buckets.size == 0:
         return buckets, np.zeros(0, dtype=np.float32)
     values = np.full(buckets.size, 1.0 / np.sqrt(buckets.size), dtype=np.float32)

@@ -43,18 +43,22 @@ def test_a_short_input_is_coded_in_process_in_order():
 def test_in_process_coding_keeps_loaded_objects_out_of_the_collector_until_done():
     import gc
 
+    from dateline.pipeline import YOUNG_THRESHOLD
+
     class FreezeWatcher(LineCoder):
         def code(self, documents):
             for result in super().code(documents):
-                seen.append(gc.get_freeze_count())
+                seen.append((gc.get_freeze_count(), gc.get_threshold()[0]))
                 yield result
 
-    seen: list[int] = []
+    seen: list[tuple[int, int]] = []
     items = [Document(id=f"d{i}", text=f"line {i}") for i in range(3)]
     assert gc.get_freeze_count() == 0
+    before = gc.get_threshold()
     assert len(list(code_local(items, Settings(n_process=1), pipeline=FreezeWatcher()))) == 3
-    assert len(seen) == 3 and min(seen) > 0      # frozen while coding
-    assert gc.get_freeze_count() == 0            # and given back to the collector after
+    assert len(seen) == 3 and min(frozen for frozen, _ in seen) > 0      # frozen while coding,
+    assert {young for _, young in seen} == {YOUNG_THRESHOLD}             # young objects left longer
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before   # and all given back after
     gc.freeze()                                  # a process that froze its own objects keeps them frozen
     try:
         frozen = gc.get_freeze_count()

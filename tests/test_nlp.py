@@ -68,6 +68,34 @@ def test_words_read_the_parse_as_spacys_tokens_do(nlp):
         assert tokens_of(doc) is not words                      # made again after release
 
 
+def test_a_released_document_is_freed_without_the_collector(nlp):
+    import gc
+
+    from spacy.tokens import Doc
+
+    from dateline.nlp import children, release, sentence_of, tokens_of
+
+    def live_docs() -> int:
+        return sum(isinstance(o, Doc) for o in gc.get_objects())
+
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        before = live_docs()
+        doc = nlp(TEXT)
+        words = tokens_of(doc)
+        children(words[0]), sentence_of(words[-1])
+        assert live_docs() == before + 1
+        del words
+        release(doc)
+        del doc
+        assert live_docs() == before                            # gone by reference counts alone
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def test_the_names_table_forgets_past_its_limit(nlp):
     from dateline.nlp import _Names
 

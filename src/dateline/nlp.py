@@ -184,7 +184,11 @@ def memo(doc: Doc, name: str) -> dict:
 
 
 def release(doc: Doc) -> None:
-    """Drop the per-document caches (they hold Token objects, which hold the Doc)."""
+    """Drop the per-document caches (they hold Token objects, which hold the Doc), so that the
+    Doc is freed as soon as the caller lets it go, not at the collector's next pass: a sentence's
+    root word is its own head, a cycle, and its `head` goes with the rest."""
+    for word in doc.user_data.get(_TOKENS, ()):
+        del word.head
     for name in (_TOKENS, _HEADS, _CHILDREN, _SENTENCES, _MEMOS):
         doc.user_data.pop(name, None)
 

@@ -68,7 +68,7 @@ def cpu_seconds(pid: int | None = None, who: int = resource.RUSAGE_SELF) -> floa
 
 
 def timed(label: str, seconds: float, n: int, words: int) -> str:
-    return f"{label:44}{seconds:10.1f}{n / seconds:12.1f}{words / seconds:12,.0f}"
+    return f"{label:48}{seconds:10.1f}{n / seconds:12.1f}{words / seconds:12,.0f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = run_engines(documents, args.workers, args.batch_size, n, words)
 
     print(f"corpus: {source}; {n} articles, {words:,} words; model and knowledge load: {load_seconds:.1f} s")
-    print(f"{'':44}{'seconds':>10}{'articles/s':>12}{'words/s':>12}")
+    print(f"{'':48}{'seconds':>10}{'articles/s':>12}{'words/s':>12}")
     for row in rows + runs:
         print(row)
     print(f"throughput ratio dateline/spaCy: {spacy_1 / dateline_1:.2f}x with 1 process, "

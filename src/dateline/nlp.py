@@ -74,7 +74,8 @@ class Word(Token):
     The coding stages read `dep_` some 3,600 times an NGEC story, and `pos_`, `lower_`, `text`,
     `lemma_` and `head` hundreds of times each: spaCy's properties look each up in the string
     store on every access (40-110 ns), a slot takes about 10. The other attributes are spaCy's.
-    The parse must be complete when the words are made (`tokens_of` is called after `nlp`).
+    The parse must be complete when the words are made (`tokens_of` is called after `nlp`), and
+    a word is not read after `release`, which takes its `head` away.
     """
     __slots__ = ("pos_", "dep_", "lemma_", "lower_", "text", "head")
 

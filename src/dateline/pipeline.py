@@ -83,7 +83,7 @@ class CodedData:
 #: The collector's young-generation threshold while coding (CPython's default is 700). A story
 #: makes and drops thousands of container objects (its words, spans, candidates, records): at 700
 #: the collector walks the live ones about once a story, at 50,000 most are gone before it looks
-#: (0.5-0.9 ms an article less on NGEC stories). Cycles are still collected, a little later.
+#: (0.4-0.9 ms an article less on NGEC stories). Cycles are still collected, a little later.
 YOUNG_THRESHOLD = 50_000
 
 
